@@ -1,0 +1,129 @@
+import type { z } from 'zod';
+
+/** Process exit codes shared by every command. */
+export const ExitCode = {
+  ok: 0,
+  /** A gate or check the user asked for failed. */
+  checkFailed: 1,
+  /** Bad usage or bad input. */
+  badInput: 2,
+  /** Infrastructure unavailable: an endpoint, a sandbox. */
+  infrastructure: 3,
+  /** Stopped by a budget; the run is resumable. */
+  budget: 4,
+  interrupted: 130,
+} as const;
+export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
+
+/** Stable error codes; users grep logs for them, so never rename one. */
+export type ErrorCode =
+  | 'INVALID_OPTION'
+  | 'INVALID_RECORD'
+  | 'INVALID_JSON'
+  | 'UNKNOWN_NAME'
+  | 'EMPTY_SPACE'
+  | 'SPACE_EXHAUSTED'
+  | 'OUTPUT_UNWRITABLE'
+  | 'INPUT_UNREADABLE'
+  | 'CHECK_FAILED'
+  | 'INFRASTRUCTURE'
+  | 'BUDGET_EXCEEDED'
+  | 'INTERRUPTED';
+
+const exitCodeFor: Record<ErrorCode, ExitCode> = {
+  INVALID_OPTION: ExitCode.badInput,
+  INVALID_RECORD: ExitCode.badInput,
+  INVALID_JSON: ExitCode.badInput,
+  UNKNOWN_NAME: ExitCode.badInput,
+  EMPTY_SPACE: ExitCode.badInput,
+  SPACE_EXHAUSTED: ExitCode.badInput,
+  OUTPUT_UNWRITABLE: ExitCode.badInput,
+  INPUT_UNREADABLE: ExitCode.badInput,
+  CHECK_FAILED: ExitCode.checkFailed,
+  INFRASTRUCTURE: ExitCode.infrastructure,
+  BUDGET_EXCEEDED: ExitCode.budget,
+  INTERRUPTED: ExitCode.interrupted,
+};
+
+/** A failure a user can act on: printed as `[CODE] message` plus a hint, never with a stack unless --debug. */
+export class VeridataError extends Error {
+  readonly code: ErrorCode;
+  readonly hint: string | undefined;
+  constructor(code: ErrorCode, message: string, options: { hint?: string; cause?: unknown } = {}) {
+    super(message, { cause: options.cause });
+    this.name = new.target.name;
+    this.code = code;
+    this.hint = options.hint;
+  }
+
+  get exitCode(): ExitCode {
+    return exitCodeFor[this.code];
+  }
+}
+
+/** A command-line option or option combination that cannot work. */
+export class InvalidOptionError extends VeridataError {
+  constructor(option: string, message: string, hint?: string) {
+    super('INVALID_OPTION', `${option}: ${message}`, { hint: hint ?? 'Run the command with --help to see its options.' });
+  }
+}
+
+/** A registry lookup for a name nobody registered. */
+export class UnknownNameError extends VeridataError {
+  constructor(kind: string, name: string, available: readonly string[]) {
+    super('UNKNOWN_NAME', `no ${kind} "${name}" (available: ${available.join(', ')})`, {
+      hint: `Pick one of the listed ${kind} names.`,
+    });
+  }
+}
+
+/** A line that is not a JSON object. */
+export class InvalidJsonError extends VeridataError {
+  constructor(file: string, line: number, detail: string) {
+    super('INVALID_JSON', `${file}:${line}: not a JSON object (${detail})`, {
+      hint: 'Fix or remove that line and rerun; records already written are kept.',
+    });
+  }
+}
+
+/** A JSON record whose fields do not match the expected schema. */
+export class InvalidRecordError extends VeridataError {
+  constructor(file: string, line: number, error: z.ZodError | string) {
+    const detail =
+      typeof error === 'string'
+        ? error
+        : (() => {
+            const issue = error.issues[0];
+            return `field "${issue?.path.join('.') || '(record)'}": ${issue?.message ?? 'invalid'}`;
+          })();
+    super('INVALID_RECORD', `${file}:${line}: ${detail}`, {
+      hint: 'Fix or remove that line and rerun; records already written are kept.',
+    });
+  }
+}
+
+/** An output file or directory that cannot be created or written. */
+export class OutputUnwritableError extends VeridataError {
+  constructor(path: string, cause: unknown) {
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    super('OUTPUT_UNWRITABLE', `cannot write ${path}: ${reason}`, {
+      hint: 'Choose an output path in a directory that exists and that you can write to.',
+      cause,
+    });
+  }
+}
+
+/** An input file that cannot be opened. */
+export class InputUnreadableError extends VeridataError {
+  constructor(path: string, cause: unknown) {
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    super('INPUT_UNREADABLE', `cannot read ${path}: ${reason}`, { hint: 'Check the path and its permissions.', cause });
+  }
+}
+
+/** The run was stopped by SIGINT/SIGTERM; outputs are left resumable. */
+export class InterruptedError extends VeridataError {
+  constructor(signal: string) {
+    super('INTERRUPTED', `interrupted by ${signal}`, { hint: 'Rerun the same command; finished work is kept.' });
+  }
+}

@@ -1,0 +1,21 @@
+import { z } from 'zod';
+import { contentId } from '../hash.js';
+import { Meta } from './problem.js';
+
+/** A preference pair; `id` is derived from the texts, so the same pair always has the same id. */
+export const Pair = z.looseObject({
+  id: z.string().min(1),
+  prompt: z.string(),
+  chosen: z.string(),
+  rejected: z.string(),
+  chosen_score: z.number(),
+  rejected_score: z.number(),
+  margin: z.number(),
+  meta: Meta.default({}),
+});
+export type Pair = z.infer<typeof Pair>;
+
+/** The deterministic id of a pair: a hash of prompt, chosen and rejected. */
+export function pairId(prompt: string, chosen: string, rejected: string): string {
+  return contentId('pair', prompt, chosen, rejected);
+}

@@ -1,0 +1,343 @@
+import { z } from 'zod';
+import type { Rng } from './rng.js';
+import { EmptySpaceError, type MathItem, type Mistake, type QuestionSpace, type Template } from './template.js';
+
+/** Options of the notebook's arithmetic generator; the defaults reproduce it. */
+export const ArithConfig = z
+  .object({
+    minOperand: z.number().int().min(1).max(1_000_000).default(1).describe('smallest operand'),
+    maxOperand: z.number().int().min(1).max(1_000_000).default(100).describe('largest operand'),
+    minResult: z.number().int().min(-1_000_000_000).max(1_000_000_000).default(-100).describe('smallest allowed result'),
+    maxResult: z.number().int().min(-1_000_000_000).max(1_000_000_000).default(100).describe('largest allowed result'),
+    operators: z
+      .string()
+      .regex(/^[-+*/]+$/, 'use only the characters + - * /')
+      .default('+-*/')
+      .describe('operators to use, e.g. "+-"'),
+    forms: z.enum(['all', 'direct', 'find-x']).default('all').describe('direct `a op b=?`, find-x `x+b=a,x=?`, or all'),
+  })
+  .strict();
+export type ArithConfig = z.infer<typeof ArithConfig>;
+
+type Operator = '+' | '-' | '*' | '/';
+
+/** One question shape derived from a fact (a op b = r); `weight` is its share of its operator's questions in the notebook. */
+interface Form {
+  readonly id: string;
+  readonly findX: boolean;
+  readonly weight: number;
+  question(a: number, b: number, r: number): string;
+}
+
+// The notebook emits, per fact: + and *: the direct form and one find-x form; - and /: the direct form, one of two
+// equivalent find-x forms chosen by a coin, and a second find-x form. Weights are the per-question shares that follow.
+const formsByOperator: Record<Operator, readonly Form[]> = {
+  '+': [
+    { id: 'a+b', findX: false, weight: 1 / 2, question: (a, b) => `${a}+${b}=?` },
+    { id: 'x-a=b', findX: true, weight: 1 / 2, question: (a, b) => `x-${a}=${b},x=?` },
+  ],
+  '-': [
+    { id: 'a-b', findX: false, weight: 1 / 3, question: (a, b) => `${a}-${b}=?` },
+    { id: 'x+b=a', findX: true, weight: 1 / 6, question: (a, b) => `x+${b}=${a},x=?` },
+    { id: 'b+x=a', findX: true, weight: 1 / 6, question: (a, b) => `${b}+x=${a},x=?` },
+    { id: 'a-x=b', findX: true, weight: 1 / 3, question: (a, b) => `${a}-x=${b},x=?` },
+  ],
+  '*': [
+    { id: 'a*b', findX: false, weight: 1 / 2, question: (a, b) => `${a}*${b}=?` },
+    { id: 'x/b=a', findX: true, weight: 1 / 2, question: (a, b) => `x/${b}=${a},x=?` },
+  ],
+  '/': [
+    { id: 'a/b', findX: false, weight: 1 / 3, question: (a, b) => `${a}/${b}=?` },
+    { id: 'b*x=a', findX: true, weight: 1 / 6, question: (a, b) => `${b}*x=${a},x=?` },
+    { id: 'x*b=a', findX: true, weight: 1 / 6, question: (a, b) => `x*${b}=${a},x=?` },
+    { id: 'a/x=b', findX: true, weight: 1 / 3, question: (a, b) => `${a}/x=${b},x=?` },
+  ],
+};
+
+function apply(operator: Operator, a: number, b: number): number {
+  switch (operator) {
+    case '+':
+      return a + b;
+    case '-':
+      return a - b;
+    case '*':
+      return a * b;
+    case '/':
+      return a / b;
+  }
+}
+
+/**
+ * The valid facts (a, b) of one operator, indexed without materialising them: for each first operand `a` the valid
+ * second operands form one contiguous range, so a prefix sum over `a` turns a fact index into (a, b) by binary search.
+ */
+class FactTable {
+  readonly count: number;
+  private readonly firsts: number[] = [];
+  private readonly lows: number[] = [];
+  private readonly starts: number[] = [];
+  /** Cumulative sampling weight per fact row, only for operators whose facts are not drawn uniformly. */
+  private readonly cumulativeWeights: number[] | undefined;
+
+  constructor(rows: Iterable<{ a: number; low: number; high: number; weightOf?: (b: number) => number }>) {
+    let count = 0;
+    let weighted = false;
+    const cumulative: number[] = [];
+    let total = 0;
+    for (const row of rows) {
+      if (row.high < row.low) continue;
+      this.firsts.push(row.a);
+      this.lows.push(row.low);
+      this.starts.push(count);
+      count += row.high - row.low + 1;
+      if (row.weightOf) {
+        weighted = true;
+        for (let b = row.low; b <= row.high; b += 1) {
+          total += row.weightOf(b);
+          cumulative.push(total);
+        }
+      } else {
+        for (let b = row.low; b <= row.high; b += 1) {
+          total += 1;
+          cumulative.push(total);
+        }
+      }
+    }
+    this.count = count;
+    this.cumulativeWeights = weighted ? cumulative : undefined;
+  }
+
+  fact(index: number): [number, number] {
+    let low = 0;
+    let high = this.starts.length - 1;
+    while (low < high) {
+      const middle = (low + high + 1) >> 1;
+      if ((this.starts[middle] as number) <= index) low = middle;
+      else high = middle - 1;
+    }
+    return [this.firsts[low] as number, (this.lows[low] as number) + index - (this.starts[low] as number)];
+  }
+
+  draw(rng: Rng): number {
+    const cumulative = this.cumulativeWeights;
+    if (!cumulative) return rng.below(this.count);
+    const target = rng.float() * (cumulative[cumulative.length - 1] as number);
+    let low = 0;
+    let high = cumulative.length - 1;
+    while (low < high) {
+      const middle = (low + high) >> 1;
+      if ((cumulative[middle] as number) > target) high = middle;
+      else low = middle + 1;
+    }
+    return low;
+  }
+}
+
+function* rowsFor(operator: Operator, config: ArithConfig) {
+  const { minOperand: lo, maxOperand: hi, minResult, maxResult } = config;
+  for (let a = lo; a <= hi; a += 1) {
+    switch (operator) {
+      case '+':
+        yield { a, low: Math.max(lo, minResult - a), high: Math.min(hi, maxResult - a) };
+        break;
+      case '-':
+        yield { a, low: Math.max(lo, a - maxResult), high: Math.min(hi, a - minResult) };
+        break;
+      case '*':
+        yield { a, low: Math.max(lo, Math.ceil(minResult / a)), high: Math.min(hi, Math.floor(maxResult / a)) };
+        break;
+      case '/': {
+        // Here `a` is the divisor and the row ranges over quotients q >= 1 with dividend q*a inside the operand range.
+        const divisor = a;
+        const low = Math.max(1, minResult, Math.ceil(lo / divisor));
+        const high = Math.min(maxResult, Math.floor(hi / divisor));
+        yield { a: divisor, low, high, weightOf: (q: number) => divisionWeight(q, divisor, hi) };
+        break;
+      }
+    }
+  }
+}
+
+/**
+ * How often the notebook's division branch produces quotient q with divisor d: it draws two operands in 1..max,
+ * orders them (larger first), takes q = larger // smaller and rebuilds the dividend; q = 1 is kept only half the time.
+ */
+function divisionWeight(q: number, divisor: number, max: number): number {
+  const firstLarger = q * divisor;
+  const lastLarger = Math.min(max, q * divisor + divisor - 1);
+  if (lastLarger < firstLarger) return 0;
+  let pairs = 2 * (lastLarger - firstLarger + 1);
+  if (firstLarger === divisor) pairs -= 1; // (d, d) is one ordered pair, not two
+  return q === 1 ? pairs / 2 : pairs;
+}
+
+interface Block {
+  readonly operator: Operator;
+  readonly form: Form;
+  readonly facts: FactTable;
+  readonly start: number;
+}
+
+/** The arithmetic question space: blocks of (operator, form) over that operator's valid facts. */
+class ArithSpace implements QuestionSpace {
+  readonly size: number;
+  private readonly blocks: Block[] = [];
+  private readonly operatorBlocks: Block[][] = [];
+  private readonly operatorFormWeights: number[][] = [];
+
+  constructor(config: ArithConfig) {
+    const operators = [...new Set(config.operators.split(''))] as Operator[];
+    let start = 0;
+    for (const operator of operators) {
+      const facts = new FactTable(rowsFor(operator, config));
+      if (facts.count === 0) continue;
+      const forms = formsByOperator[operator].filter(
+        (form) => config.forms === 'all' || form.findX === (config.forms === 'find-x'),
+      );
+      const blocks = forms.map((form) => {
+        const block = { operator, form, facts, start };
+        start += facts.count;
+        return block;
+      });
+      this.blocks.push(...blocks);
+      this.operatorBlocks.push(blocks);
+      this.operatorFormWeights.push(blocks.map((block) => block.form.weight));
+    }
+    this.size = start;
+  }
+
+  /** The notebook's distribution: operators equally often, forms by their notebook shares, facts as the notebook draws them. */
+  draw(rng: Rng): number {
+    const operatorIndex = rng.below(this.operatorBlocks.length);
+    const blocks = this.operatorBlocks[operatorIndex] as Block[];
+    const block = blocks[rng.weighted(this.operatorFormWeights[operatorIndex] as number[])] as Block;
+    return block.start + block.facts.draw(rng);
+  }
+
+  item(index: number): MathItem {
+    let low = 0;
+    let high = this.blocks.length - 1;
+    while (low < high) {
+      const middle = (low + high + 1) >> 1;
+      if ((this.blocks[middle] as Block).start <= index) low = middle;
+      else high = middle - 1;
+    }
+    const block = this.blocks[low] as Block;
+    const [first, second] = block.facts.fact(index - block.start);
+    const [a, b] = operandsOf(block.operator, first, second);
+    return new ArithItem(block.operator, block.form, a, b);
+  }
+}
+
+/** The notebook's operands for a fact: for division the row key is the divisor and the column the quotient. */
+function operandsOf(operator: Operator, first: number, second: number): [number, number] {
+  return operator === '/' ? [first * second, first] : [first, second];
+}
+
+/** One arithmetic question; a class, not an object of closures, because millions are made per second. */
+class ArithItem implements MathItem {
+  readonly question: string;
+  readonly answer: string;
+  readonly difficulty: number;
+  readonly fact: string;
+  readonly meta: Readonly<Record<string, unknown>>;
+  private readonly result: number;
+
+  constructor(
+    private readonly operator: Operator,
+    form: Form,
+    private readonly a: number,
+    private readonly b: number,
+  ) {
+    this.result = apply(operator, a, b);
+    this.question = form.question(a, b, this.result);
+    this.answer = String(this.result);
+    this.difficulty = 1 + (form.findX ? 1 : 0) + (operator === '*' || operator === '/' ? 1 : 0);
+    this.fact = `${a}${operator}${b}=${this.answer}`;
+    this.meta = { operator, form: form.id };
+  }
+
+  solution(answer: string, shown: Operator = this.operator): string {
+    return `The answer is ${answer} because ${this.a}${shown}${this.b} equals ${answer}.`;
+  }
+
+  mistakes(rng: Rng): Mistake[] {
+    const { operator, a, b, result } = this;
+    const mistakes: Mistake[] = [];
+    const add = (kind: Mistake['kind'], value: number, shown: Operator = operator) => {
+      if (!Number.isInteger(value) || value === result) return;
+      const text = String(value);
+      mistakes.push({ kind, answer: text, solution: this.solution(text, shown) });
+    };
+    add('off-by-one', result + (rng.chance(0.5) ? 1 : -1));
+    add('sign-flip', -result);
+    const others = (['+', '-', '*', '/'] as const).filter((other) => other !== operator);
+    const wrongOperator = rng.pick(others);
+    add('wrong-operation', apply(wrongOperator, a, b), wrongOperator);
+    const swapped = swapAdjacentDigits(result, rng);
+    if (swapped !== undefined) add('swapped-digits', swapped);
+    if (operator === '+') add('dropped-carry', addWithoutCarry(a, b));
+    if (operator === '-' && a >= b) add('dropped-carry', subtractWithoutBorrow(a, b));
+    return mistakes;
+  }
+}
+
+/** Swaps two adjacent digits of |value| (72 -> 27); undefined when there is nothing to swap. */
+export function swapAdjacentDigits(value: number, rng: Rng): number | undefined {
+  const digits = String(Math.abs(value)).split('');
+  if (digits.length < 2) return undefined;
+  const position = rng.below(digits.length - 1);
+  [digits[position], digits[position + 1]] = [digits[position + 1] as string, digits[position] as string];
+  if (digits[0] === '0') return undefined; // 30 -> 03 is not a number anyone writes
+  const swapped = Number(digits.join(''));
+  return value < 0 ? -swapped : swapped;
+}
+
+/** Column addition that forgets every carry: 38 + 45 -> 73. */
+export function addWithoutCarry(a: number, b: number): number {
+  let result = 0;
+  let place = 1;
+  while (a > 0 || b > 0) {
+    result += ((a % 10) + (b % 10)) % 10 * place;
+    a = Math.floor(a / 10);
+    b = Math.floor(b / 10);
+    place *= 10;
+  }
+  return result;
+}
+
+/** Column subtraction that takes the smaller digit from the larger instead of borrowing: 72 - 38 -> 46. */
+export function subtractWithoutBorrow(a: number, b: number): number {
+  let result = 0;
+  let place = 1;
+  while (a > 0 || b > 0) {
+    result += Math.abs((a % 10) - (b % 10)) * place;
+    a = Math.floor(a / 10);
+    b = Math.floor(b / 10);
+    place *= 10;
+  }
+  return result;
+}
+
+/** The notebook's arithmetic DPO generator, faithfully: + - * / over small operands, direct and find-x forms. */
+export const arith: Template<ArithConfig> = {
+  name: 'arith',
+  description: 'the arithmetic notebook: a op b=? and find-x forms, exact division, results in a range',
+  config: ArithConfig,
+  space(config) {
+    if (config.minOperand > config.maxOperand) {
+      throw new EmptySpaceError('arith', `--min-operand ${config.minOperand} is greater than --max-operand ${config.maxOperand}`);
+    }
+    if (config.minResult > config.maxResult) {
+      throw new EmptySpaceError('arith', `--min-result ${config.minResult} is greater than --max-result ${config.maxResult}`);
+    }
+    const space = new ArithSpace(config);
+    if (space.size === 0) {
+      throw new EmptySpaceError(
+        'arith',
+        `no ${config.operators} fact with operands in [${config.minOperand}, ${config.maxOperand}] has a result in [${config.minResult}, ${config.maxResult}]`,
+      );
+    }
+    return space;
+  },
+};

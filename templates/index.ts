@@ -1,0 +1,6 @@
+import { createRegistry } from '../src/core/registry.js';
+import { arith } from './arith.js';
+import type { Template } from './template.js';
+
+/** Every generator family, by name. Adding a family is one file plus one line here. */
+export const templates = createRegistry<Template<any>>('template', [arith]);

@@ -1,0 +1,101 @@
+import type { z } from 'zod';
+import { VeridataError } from '../src/core/errors.js';
+import type { Rng } from './rng.js';
+
+/** How a wrong answer was made; recorded in `meta.negative` as `wrong:<kind>`. */
+export type MistakeKind =
+  | 'off-by-one'
+  | 'sign-flip'
+  | 'wrong-operation'
+  | 'swapped-digits'
+  | 'dropped-carry'
+  | 'inverted-fraction'
+  | 'skipped-step'
+  | 'wrong-base'
+  | 'unreduced';
+
+/** One plausible wrong answer, written in the same words as the right solution. */
+export interface Mistake {
+  readonly kind: MistakeKind;
+  /** The wrong final answer in the family's canonical answer format. */
+  readonly answer: string;
+  /** The wrong worked solution; defaults to the right solution's words with the wrong final answer. */
+  readonly solution?: string;
+}
+
+/** One generated question with its verified answer. Pure data plus renderers: no I/O, no clock. */
+export interface MathItem {
+  /** The question as shown to a model, e.g. `79-7=?`. Distinct question indices give distinct questions. */
+  readonly question: string;
+  /** The gold answer in the family's canonical format: `72`, `-3/4`, `12.5`; parseable by `Rational.parse` where numeric. */
+  readonly answer: string;
+  /** Difficulty on the family's own scale, 1 = easiest. */
+  readonly difficulty: number;
+  /** The fact the item was derived from, e.g. `79-7=72`. */
+  readonly fact: string;
+  /** The worked solution ending in the final answer, with `answer` put in place of the gold answer. */
+  solution(answer: string): string;
+  /** Wrong answers a realistic solver makes; the generator picks one that differs from the gold answer. */
+  mistakes(rng: Rng): Mistake[];
+  /** Family-specific metadata (operator, form, scenario id, ...), copied into each record's `meta`. */
+  readonly meta?: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * The distinct questions a family can make under one configuration, indexed 0..size-1. `item(k)` is pure, and
+ * different indices give different question strings, so walking a permutation of the indices never repeats a question.
+ */
+export interface QuestionSpace {
+  readonly size: number;
+  /** A question index drawn with the family's natural distribution (uniform unless the family says otherwise). */
+  draw(rng: Rng): number;
+  item(index: number): MathItem;
+}
+
+/** A family of procedurally generated math questions, registered once in templates/index.ts. */
+export interface Template<Config = unknown> {
+  readonly name: string;
+  readonly description: string;
+  /** Options with defaults; each field's `.describe()` text becomes its `--flag` help. */
+  readonly config: z.ZodType<Config>;
+  /** The question space for a validated configuration; throws EmptySpaceError when the options admit no question. */
+  space(config: Config): QuestionSpace;
+}
+
+/** The family's options admit no question at all (for example min > max, or a result range nothing fits in). */
+export class EmptySpaceError extends VeridataError {
+  constructor(family: string, why: string) {
+    super('EMPTY_SPACE', `${family}: these options admit no question: ${why}`, {
+      hint: `Widen the ranges; \`veridata gen ${family} --help\` lists the options and their defaults.`,
+    });
+  }
+}
+
+/** Uniform draw over a space: the default for families without a natural skew. */
+export function uniformDraw(size: number): (rng: Rng) => number {
+  return (rng) => rng.below(size);
+}
+
+/**
+ * Mixed-radix decoding: index k of a product space with the given radices, least significant first. Families use it
+ * to turn one question index into independent choices (operands, wording, names) without rejection loops.
+ */
+export function decodeMixedRadix(index: number, radices: readonly number[]): number[] {
+  const digits: number[] = [];
+  let rest = index;
+  for (const radix of radices) {
+    digits.push(rest % radix);
+    rest = Math.floor(rest / radix);
+  }
+  return digits;
+}
+
+/** The size of a product space, refusing sizes a permutation cannot walk exactly. */
+export function productSize(radices: readonly number[]): number {
+  let size = 1;
+  for (const radix of radices) size *= radix;
+  if (!Number.isSafeInteger(size) || size > 2 ** 52) {
+    throw new RangeError(`question space of ${size} exceeds 2^52; narrow the family's ranges`);
+  }
+  return size;
+}
