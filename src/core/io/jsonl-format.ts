@@ -85,24 +85,25 @@ function pythonJson(value: unknown, ancestors: Set<object>): string | undefined 
       return undefined;
   }
   if (value === null) return 'null';
-  const object = value as { toJSON?: () => unknown };
-  if (typeof object.toJSON === 'function') return pythonJson(object.toJSON(), ancestors);
-  if (value instanceof Number || value instanceof String || value instanceof Boolean) {
-    return pythonJson(value.valueOf(), ancestors);
+  const object = value as object;
+  const withToJson = object as { toJSON?: () => unknown };
+  if (typeof withToJson.toJSON === 'function') return pythonJson(withToJson.toJSON(), ancestors);
+  if (object instanceof Number || object instanceof String || object instanceof Boolean) {
+    return pythonJson(object.valueOf(), ancestors);
   }
-  if (ancestors.has(value)) throw new TypeError('cannot write a circular structure as JSON');
-  ancestors.add(value);
+  if (ancestors.has(object)) throw new TypeError('cannot write a circular structure as JSON');
+  ancestors.add(object);
   let text: string;
-  if (Array.isArray(value)) {
-    text = `[${value.map((element) => pythonJson(element, ancestors) ?? 'null').join(', ')}]`;
+  if (Array.isArray(object)) {
+    text = `[${object.map((element: unknown) => pythonJson(element, ancestors) ?? 'null').join(', ')}]`;
   } else {
     const members: string[] = [];
-    for (const key of Object.keys(value)) {
-      const member = pythonJson((value as Record<string, unknown>)[key], ancestors);
+    for (const key of Object.keys(object)) {
+      const member = pythonJson((object as Record<string, unknown>)[key], ancestors);
       if (member !== undefined) members.push(`${toPythonJsonString(key)}: ${member}`);
     }
     text = `{${members.join(', ')}}`;
   }
-  ancestors.delete(value);
+  ancestors.delete(object);
   return text;
 }
