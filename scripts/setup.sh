@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Installs what veridata needs on a fresh Debian/Node machine: system packages, pnpm, the npm dependencies.
+# Safe to rerun: each step checks first. `--quiet` prints only what it changes.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+quiet=0
+[ "${1:-}" = "--quiet" ] && quiet=1
+say() { [ $quiet = 1 ] || echo "setup: $*"; }
+
+# System packages: python3 runs the notebook baseline in `pnpm bench` and the Python-compatibility tests.
+apt_packages=(python3)
+missing=()
+for package in "${apt_packages[@]}"; do
+  dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "setup: installing ${missing[*]} with apt-get"
+    apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+  else
+    echo "setup: missing system packages; install them with: sudo apt-get install -y ${missing[*]}" >&2
+    exit 3
+  fi
+fi
+
+# pnpm, pinned by package.json's packageManager field. Installed with npm: corepack's signature check fails on
+# mirrors of the npm registry.
+pnpm_version=$(node -p "require('./package.json').packageManager.split('@')[1]")
+if ! command -v pnpm >/dev/null || [ "$(pnpm --version 2>/dev/null)" != "$pnpm_version" ]; then
+  echo "setup: installing pnpm@$pnpm_version with npm"
+  npm install -g --silent "pnpm@$pnpm_version" >/dev/null
+fi
+
+if [ ! -d node_modules/.pnpm ] || [ pnpm-lock.yaml -nt node_modules/.pnpm/lock.yaml ] || [ package.json -nt node_modules/.pnpm/lock.yaml ]; then
+  say "installing npm dependencies"
+  pnpm install --frozen-lockfile --reporter=silent
+fi
+say "ready"

@@ -1,0 +1,122 @@
+import fc from 'fast-check';
+import { describe, expect, test } from 'vitest';
+import { arith, ArithConfig, addWithoutCarry, subtractWithoutBorrow } from './arith.js';
+import { Rational } from './rational.js';
+import { rngFor } from './rng.js';
+
+const defaults = ArithConfig.parse({});
+const space = arith.space(defaults);
+
+/** Evaluates `a op b` exactly, with `x` bound to a value: an independent route to each arith answer. */
+function evaluate(expression: string, x: Rational): Rational {
+  const match = /^(x|\d+)([-+*/])(x|\d+)$/.exec(expression);
+  if (!match) throw new Error(`cannot evaluate "${expression}"`);
+  const operand = (text: string) => (text === 'x' ? x : Rational.of(Number(text)));
+  const [left, right] = [operand(match[1]!), operand(match[3]!)];
+  switch (match[2]) {
+    case '+':
+      return left.add(right);
+    case '-':
+      return left.sub(right);
+    case '*':
+      return left.mul(right);
+    default:
+      return left.div(right);
+  }
+}
+
+/** True when `answer` solves the question: direct forms evaluate, find-x forms substitute x back. */
+function arithAnswerIsRight(question: string, answer: string): boolean {
+  const value = Rational.parse(answer);
+  const direct = /^(\d+[-+*/]\d+)=\?$/.exec(question);
+  if (direct) return evaluate(direct[1]!, Rational.zero).equals(value);
+  const findX = /^(.+)=(-?\d+),x=\?$/.exec(question);
+  if (!findX) throw new Error(`unrecognised question "${question}"`);
+  try {
+    return evaluate(findX[1]!, value).equals(Rational.of(Number(findX[2])));
+  } catch {
+    return false; // x = 0 in `a/x=b` divides by zero: not a solution
+  }
+}
+
+describe('arith', () => {
+  test('holds exactly the notebook question space with default options', () => {
+    // + : 4950 facts x 2 forms; - : 10000 x 4; * : 482 x 2; / : 482 x 4.
+    expect(space.size).toBe(4950 * 2 + 10000 * 4 + 482 * 2 + 482 * 4);
+  });
+
+  test('every question in the default space has the right answer, checked by substitution', () => {
+    for (let k = 0; k < space.size; k += 1) {
+      const item = space.item(k);
+      expect(arithAnswerIsRight(item.question, item.answer), item.question).toBe(true);
+    }
+  });
+
+  test('results stay within the configured range and operands within theirs', () => {
+    for (let k = 0; k < space.size; k += 1) {
+      const value = Number(space.item(k).answer);
+      expect(value).toBeGreaterThanOrEqual(-100);
+      expect(value).toBeLessThanOrEqual(100);
+      for (const operand of space.item(k).fact.split(/[-+*/=]/).slice(0, 2)) expect(Number(operand)).toBeLessThanOrEqual(100);
+    }
+  });
+
+  test('distinct indices give distinct questions', () => {
+    const questions = new Set<string>();
+    for (let k = 0; k < space.size; k += 1) questions.add(space.item(k).question);
+    expect(questions.size).toBe(space.size);
+  });
+
+  test('text follows the notebook: `{question} The answer is {answer} because {calculation}.`', () => {
+    const texts = new Map<string, string>();
+    for (let k = 0; k < space.size; k += 1) {
+      const item = space.item(k);
+      texts.set(item.meta?.form as string, `${item.question} ${item.solution(item.answer)}`);
+    }
+    expect(Object.fromEntries([...texts].map(([form, text]) => [form, /^\S+ The answer is -?\d+ because \d+[-+*/]\d+ equals -?\d+\.$/.test(text)]))).toEqual(
+      Object.fromEntries([...texts.keys()].map((form) => [form, true])),
+    );
+    expect([...texts.keys()].sort()).toEqual(['a*b', 'a+b', 'a-b', 'a-x=b', 'a/b', 'a/x=b', 'b*x=a', 'b+x=a', 'x*b=a', 'x+b=a', 'x-a=b', 'x/b=a']);
+  });
+
+  test('draws follow the notebook: each operator about a quarter of the questions', () => {
+    const counts: Record<string, number> = { '+': 0, '-': 0, '*': 0, '/': 0 };
+    const draws = 40_000;
+    for (let i = 0; i < draws; i += 1) counts[space.item(space.draw(rngFor(7, i))).meta?.operator as string]! += 1;
+    for (const count of Object.values(counts)) expect(Math.abs(count / draws - 0.25)).toBeLessThan(0.02);
+  });
+
+  test('every mistake is a different, wrong answer', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: space.size - 1 }), fc.nat(), (k, seed) => {
+        const item = space.item(k);
+        for (const mistake of item.mistakes(rngFor(seed, k))) {
+          expect(mistake.answer).not.toBe(item.answer);
+          expect(arithAnswerIsRight(item.question, mistake.answer)).toBe(false);
+          expect(mistake.solution).toContain(`The answer is ${mistake.answer} because`);
+        }
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  test('column mistakes behave as a careless student computes', () => {
+    expect(addWithoutCarry(38, 45)).toBe(73);
+    expect(subtractWithoutBorrow(72, 38)).toBe(46);
+  });
+
+  test('impossible options name the offending flags', () => {
+    expect(() => arith.space(ArithConfig.parse({ minOperand: 5, maxOperand: 3 }))).toThrowErrorMatchingInlineSnapshot(
+      `[EmptySpaceError: arith: these options admit no question: --min-operand 5 is greater than --max-operand 3]`,
+    );
+    expect(() => arith.space(ArithConfig.parse({ minOperand: 50, maxOperand: 60, minResult: 0, maxResult: 5, operators: '+*' }))).toThrow(
+      /no \+\* fact with operands in \[50, 60\] has a result in \[0, 5\]/,
+    );
+  });
+
+  test('a range admitting few items has a small exact space', () => {
+    const small = arith.space(ArithConfig.parse({ minOperand: 1, maxOperand: 2, maxResult: 3, operators: '+' }));
+    // facts 1+1, 1+2, 2+1, each in two forms
+    expect(small.size).toBe(6);
+  });
+});

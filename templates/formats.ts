@@ -1,0 +1,122 @@
+import { createRegistry } from '../src/core/registry.js';
+import { pairId } from '../src/core/schemas/pair.js';
+import { toPythonJsonLine } from '../src/core/io/jsonl-format.js';
+import type { Negative } from './negatives.js';
+import type { MathItem } from './template.js';
+
+/** One generated training item with everything a format may need. */
+export interface GeneratedRecord {
+  readonly family: string;
+  readonly seed: number;
+  /** Position in the unsharded output. */
+  readonly index: number;
+  /** Index of the question in the family's question space. */
+  readonly questionIndex: number;
+  readonly item: MathItem;
+  readonly negative: Negative;
+}
+
+/** A held-out question for evaluation. */
+export interface TestRecord {
+  readonly item: MathItem;
+}
+
+/** An output shape of `veridata gen`; `line` returns one JSONL line including its newline. */
+export interface OutputFormat {
+  readonly name: string;
+  readonly description: string;
+  line(record: GeneratedRecord): string;
+}
+
+const SIMPLE_ASCII = /^[\x20-\x21\x23-\x5b\x5d-\x7e]*$/;
+
+/** A Python `json.dumps` string literal; printable ASCII without quotes or backslashes needs no escaping. */
+function pythonString(text: string): string {
+  return SIMPLE_ASCII.test(text) ? `"${text}"` : toPythonJsonLine(text).slice(0, -1);
+}
+
+/** The gold answer as the notebook's test files hold it: a JSON number when it is a plain number, else text. */
+export function answerValue(answer: string): number | string {
+  return /^-?(0|[1-9]\d*)(\.\d+)?$/.test(answer) && Number.isFinite(Number(answer)) && String(Number(answer)) === answer
+    ? Number(answer)
+    : answer;
+}
+
+function metaOf(record: GeneratedRecord): Record<string, unknown> {
+  const { item, negative } = record;
+  return {
+    family: record.family,
+    seed: record.seed,
+    index: record.index,
+    question_index: record.questionIndex,
+    difficulty: item.difficulty,
+    fact: item.fact,
+    answer: item.answer,
+    negative: negative.label,
+    ...(negative.answer === undefined ? {} : { negative_answer: negative.answer }),
+    ...item.meta,
+  };
+}
+
+/** The rejected text: a refusal stands alone (as in the notebook); a wrong solution answers the same question. */
+function rejectedText(record: GeneratedRecord): string {
+  return record.negative.text;
+}
+
+const dpo: OutputFormat = {
+  name: 'dpo',
+  description: 'TRL explicit-prompt preference pairs: id, prompt, chosen, rejected, scores, margin, meta',
+  line(record) {
+    const prompt = record.item.question;
+    const chosen = record.item.solution(record.item.answer);
+    const rejected = rejectedText(record);
+    return `${JSON.stringify({
+      id: pairId(prompt, chosen, rejected),
+      prompt,
+      chosen,
+      rejected,
+      chosen_score: 1,
+      rejected_score: 0,
+      margin: 1,
+      meta: metaOf(record),
+    })}\n`;
+  },
+};
+
+const notebook: OutputFormat = {
+  name: 'notebook',
+  description: 'the arithmetic notebook\'s {"positive", "negative"} lines, byte for byte as Python writes them',
+  line(record) {
+    const { item, negative } = record;
+    const positive = `${item.question} ${item.solution(item.answer)}`;
+    const negativeText = negative.label === 'refusal' ? negative.text : `${item.question} ${negative.text}`;
+    return `{"positive": ${pythonString(positive)}, "negative": ${pythonString(negativeText)}}\n`;
+  },
+};
+
+const sft: OutputFormat = {
+  name: 'sft',
+  description: 'prompt-completion SFT lines: prompt, completion (the worked solution), meta',
+  line(record) {
+    const { item } = record;
+    const { negative: _negative, negative_answer: _negativeAnswer, ...meta } = metaOf(record);
+    return `${JSON.stringify({ prompt: item.question, completion: item.solution(item.answer), meta })}\n`;
+  },
+};
+
+/** The notebook's test format; written only from the held-out share. */
+export function testLine(record: TestRecord): string {
+  const answer = answerValue(record.item.answer);
+  return `{"question": ${pythonString(record.item.question)}, "answer": ${
+    typeof answer === 'number' ? String(answer) : pythonString(answer)
+  }}\n`;
+}
+
+const test: OutputFormat = {
+  name: 'test',
+  description: 'the notebook\'s {"question", "answer"} test lines, drawn only from the held-out share',
+  line: (record) => testLine(record),
+};
+
+/** Every output format of `veridata gen`. */
+export const outputFormats = createRegistry<OutputFormat>('format', [dpo, notebook, sft, test]);

@@ -1,0 +1,155 @@
+import fc from 'fast-check';
+import { describe, expect, test } from 'vitest';
+import { outputFormats } from './formats.js';
+import { type GenerationPlan, ItemGenerator, shardRange, trainingChunks, testChunks, type ChunkStats } from './generate.js';
+import { canonicalQuestion, HeldOut } from './held-out.js';
+import { templates } from './index.js';
+import { parseNegativeMix } from './negatives.js';
+import { QuestionCounter } from './question-counter.js';
+import { Rational } from './rational.js';
+
+function planFor(family: string, overrides: Partial<GenerationPlan> = {}): GenerationPlan {
+  const template = templates.get(family);
+  return {
+    template,
+    config: template.config.parse({}),
+    count: 200,
+    seed: 1,
+    format: outputFormats.get('dpo'),
+    negatives: parseNegativeMix('refusal,wrong'),
+    unique: false,
+    shard: { index: 0, count: 1 },
+    heldOutShare: 0.05,
+    ...overrides,
+  };
+}
+
+function freshStats(size: number): ChunkStats {
+  return { lines: 0, questions: new QuestionCounter(size), negatives: new Map() };
+}
+
+function text(plan: GenerationPlan, range?: { start: number; end: number }): string {
+  const generator = new ItemGenerator(plan);
+  return [...trainingChunks(generator, range ?? { start: 0, end: plan.count }, freshStats(generator.space.size))].join('');
+}
+
+const families = templates.names();
+
+describe.each(families)('generation of %s', (family) => {
+  test('item i depends on (seed, i) alone: any window recomputes the same records', () => {
+    const plan = planFor(family, { count: 300 });
+    const whole = text(plan).split('\n');
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 299 }), fc.integer({ min: 1, max: 40 }), (start, length) => {
+        const end = Math.min(300, start + length);
+        expect(text(plan, { start, end })).toBe(whole.slice(start, end).join('\n') + '\n');
+      }),
+      { numRuns: 25 },
+    );
+  });
+
+  test('shards are disjoint and their concatenation equals the unsharded output', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 7 }), fc.integer({ min: 0, max: 120 }), fc.boolean(), (shards, count, unique) => {
+        const plan = planFor(family, { count, unique });
+        const parts: string[] = [];
+        for (let index = 0; index < shards; index += 1) {
+          const range = shardRange(count, { index, count: shards });
+          parts.push(text({ ...plan, shard: { index, count: shards } }, range));
+        }
+        expect(parts.join('')).toBe(text(plan));
+      }),
+      { numRuns: 12 },
+    );
+  });
+
+  test('a different seed gives different data', () => {
+    expect(text(planFor(family, { seed: 2 }))).not.toBe(text(planFor(family, { seed: 3 })));
+  });
+
+  test('training never contains a held-out question, and the test set holds only held-out questions', () => {
+    const plan = planFor(family, { count: 2000 });
+    const generator = new ItemGenerator(plan);
+    const heldOut = new HeldOut(0.05);
+    const training = new Set<string>();
+    for (const record of generator.records(0, plan.count)) {
+      expect(heldOut.isReserved(record.item.question)).toBe(false);
+      training.add(canonicalQuestion(record.item.question));
+    }
+    const test = [...generator.testItems(50)];
+    expect(test).toHaveLength(50);
+    expect(new Set(test.map(({ item }) => item.question)).size).toBe(50);
+    for (const { item } of test) {
+      expect(heldOut.isReserved(item.question)).toBe(true);
+      expect(training.has(canonicalQuestion(item.question))).toBe(false);
+    }
+  });
+
+  test('--unique never repeats a question', () => {
+    const plan = planFor(family, { count: 3000, unique: true });
+    const seen = new Set<string>();
+    for (const record of new ItemGenerator(plan).records(0, plan.count)) seen.add(record.item.question);
+    expect(seen.size).toBe(3000);
+  });
+
+  test('chosen answers are gold and wrong negatives differ from gold in value', () => {
+    const plan = planFor(family, { count: 1500, negatives: parseNegativeMix('wrong') });
+    for (const record of new ItemGenerator(plan).records(0, plan.count)) {
+      const { item, negative } = record;
+      expect(negative.label).toMatch(/^wrong:[a-z-]+$/);
+      expect(negative.answer).toBeDefined();
+      expect(Rational.parse(negative.answer!).equals(Rational.parse(item.answer))).toBe(false);
+      expect(item.solution(item.answer)).toContain(item.answer);
+      expect(negative.text).not.toBe(item.solution(item.answer));
+    }
+  });
+
+  test('every output format writes valid lines', () => {
+    for (const format of outputFormats.list()) {
+      const plan = planFor(family, { count: 20, format });
+      const generator = new ItemGenerator(plan);
+      const chunks = format.name === 'test' ? testChunks(generator, 20, { start: 0, end: 20 }, freshStats(generator.space.size)) : trainingChunks(generator, { start: 0, end: 20 }, freshStats(generator.space.size));
+      const lines = [...chunks].join('').trimEnd().split('\n');
+      expect(lines).toHaveLength(20);
+      for (const line of lines) expect(typeof JSON.parse(line)).toBe('object');
+    }
+  });
+});
+
+describe('arith generation', () => {
+  test('notebook lines have exactly the notebook shape', () => {
+    const line = text(planFor('arith', { count: 1, format: outputFormats.get('notebook'), negatives: parseNegativeMix('refusal') }));
+    expect(line).toMatch(/^\{"positive": "\S+ The answer is -?\d+ because \d+[-+*/]\d+ equals -?\d+\.", "negative": "Sorry, I don't know\."\}\n$/);
+  });
+
+  test('dpo pairs carry verification by construction and a deterministic id', () => {
+    const [first] = text(planFor('arith', { count: 1 })).trimEnd().split('\n');
+    const pair = JSON.parse(first!);
+    expect(Object.keys(pair)).toEqual(['id', 'prompt', 'chosen', 'rejected', 'chosen_score', 'rejected_score', 'margin', 'meta']);
+    expect(pair).toMatchObject({ chosen_score: 1, rejected_score: 0, margin: 1, meta: { family: 'arith', seed: 1, index: 0 } });
+  });
+
+  test('--unique over the whole training share of a small space, then one more is refused with the numbers', () => {
+    const template = templates.get('arith');
+    const config = template.config.parse({ maxOperand: 12, maxResult: 12, operators: '+-' });
+    const probe = new ItemGenerator(planFor('arith', { config }));
+    const training = probe.trainingSize()!;
+    const all = planFor('arith', { config, unique: true, count: training });
+    expect(new Set([...new ItemGenerator(all).records(0, training)].map((record) => record.item.question)).size).toBe(training);
+    expect(() => new ItemGenerator({ ...all, count: training + 1 }).checkFeasible()).toThrow(
+      new RegExp(`these options hold ${probe.space.size} distinct questions, ${training} of them outside the held-out test share; it could make ${training}`),
+    );
+  });
+});
+
+describe('question counter', () => {
+  test('counts exactly for small spaces and estimates within 3% for huge ones', () => {
+    const exact = new QuestionCounter(1000);
+    for (let i = 0; i < 5000; i += 1) exact.add(i % 700);
+    expect(exact.count()).toBe(700);
+    const sketch = new QuestionCounter(2 ** 40);
+    for (let i = 0; i < 200_000; i += 1) sketch.add(i * 7919 + 13);
+    expect(sketch.exact).toBe(false);
+    expect(Math.abs(sketch.count() / 200_000 - 1)).toBeLessThan(0.03);
+  });
+});

@@ -1,0 +1,241 @@
+import { VeridataError } from '../src/core/errors.js';
+import { hashString32 } from '../src/core/hash.js';
+import type { GeneratedRecord, OutputFormat } from './formats.js';
+import { testLine } from './formats.js';
+import { HeldOut } from './held-out.js';
+import { chooseNegative, type NegativeMix } from './negatives.js';
+import { Permutation } from './permutation.js';
+import { rngFor } from './rng.js';
+import { QuestionCounter } from './question-counter.js';
+import type { MathItem, QuestionSpace, Template } from './template.js';
+
+/** Spaces up to this size are scanned once to know exactly how many questions are outside the held-out share. */
+const EXACT_COUNT_LIMIT = 4_000_000;
+
+// Independent random streams per item: drawing the question, choosing the negative, drawing test questions.
+const QUESTION_STREAM = 0;
+const NEGATIVE_STREAM = 1;
+const TEST_STREAM = 2;
+
+/** Everything that determines a generated file; the same plan gives the same bytes. */
+export interface GenerationPlan {
+  readonly template: Template<any>;
+  readonly config: unknown;
+  readonly count: number;
+  readonly seed: number;
+  readonly format: OutputFormat;
+  readonly negatives: NegativeMix;
+  /** Walk the question space without repeats. */
+  readonly unique: boolean;
+  /** Zero-based shard index and shard count: this run writes items [start, end) of the unsharded output. */
+  readonly shard: { readonly index: number; readonly count: number };
+  /** Share of every question space reserved for test sets. */
+  readonly heldOutShare: number;
+}
+
+/** The space could not supply what was asked (too few distinct or held-out questions). */
+export class SpaceExhaustedError extends VeridataError {
+  constructor(message: string) {
+    super('SPACE_EXHAUSTED', message, {
+      hint: 'Ask for fewer items, drop --unique, or widen the family options (see `veridata gen <family> --help`).',
+    });
+  }
+}
+
+/** The items of one shard: [start, end) of the unsharded sequence of `count` items. */
+export function shardRange(count: number, shard: { index: number; count: number }): { start: number; end: number } {
+  return {
+    start: Math.floor((shard.index * count) / shard.count),
+    end: Math.floor(((shard.index + 1) * count) / shard.count),
+  };
+}
+
+/**
+ * Random-access generation: item i of seed s is a function of (s, i) and the plan alone. Training items never come
+ * from the held-out share. In unique mode item i is the i-th training question along a seeded permutation.
+ */
+export class ItemGenerator {
+  readonly space: QuestionSpace;
+  readonly heldOut: HeldOut;
+  private readonly familyKey: number;
+  private readonly permutation: Permutation;
+  private trainingSizeCache: number | undefined;
+
+  constructor(readonly plan: GenerationPlan) {
+    this.space = plan.template.space(plan.config);
+    this.heldOut = new HeldOut(plan.heldOutShare);
+    this.familyKey = hashString32(plan.template.name);
+    this.permutation = new Permutation(this.space.size, [plan.seed >>> 0, Math.floor(plan.seed / 2 ** 32), this.familyKey, 1]);
+  }
+
+  /** Exact count of questions outside the held-out share, or undefined when the space is too large to scan. */
+  trainingSize(): number | undefined {
+    if (this.trainingSizeCache === undefined && this.space.size <= EXACT_COUNT_LIMIT) {
+      let eligible = 0;
+      for (let k = 0; k < this.space.size; k += 1) if (!this.heldOut.isReserved(this.space.item(k).question)) eligible += 1;
+      this.trainingSizeCache = eligible;
+    }
+    return this.trainingSizeCache;
+  }
+
+  /** Fails early, with the numbers, when the plan asks for more than the space holds. */
+  checkFeasible(): void {
+    const { template, count, unique } = this.plan;
+    const training = this.trainingSize();
+    if (training === 0) {
+      throw new SpaceExhaustedError(
+        `${template.name}: all ${this.space.size} questions of these options fall in the held-out test share`,
+      );
+    }
+    if (unique && training !== undefined && count > training) {
+      throw new SpaceExhaustedError(
+        `${template.name}: --unique asks for ${count} distinct questions, but these options hold ${this.space.size} ` +
+          `distinct questions, ${training} of them outside the held-out test share; it could make ${training}`,
+      );
+    }
+    if (unique && count > this.space.size) {
+      throw new SpaceExhaustedError(
+        `${template.name}: --unique asks for ${count} distinct questions, but these options hold only ${this.space.size}`,
+      );
+    }
+  }
+
+  /** The question index of training item `index` in sampling (non-unique) mode. */
+  private sampledQuestion(index: number): number {
+    const rng = rngFor(this.plan.seed, index, QUESTION_STREAM);
+    for (let attempt = 0; attempt < 64; attempt += 1) {
+      const k = this.space.draw(rng);
+      if (!this.heldOut.isReserved(this.space.item(k).question)) return k;
+    }
+    // The natural distribution keeps hitting reserved questions: walk the permutation from a random point instead.
+    const size = this.space.size;
+    const start = rng.below(size);
+    for (let step = 0; step < size; step += 1) {
+      const k = this.permutation.at((start + step) % size);
+      if (!this.heldOut.isReserved(this.space.item(k).question)) return k;
+    }
+    throw new SpaceExhaustedError(`${this.plan.template.name}: every question falls in the held-out test share`);
+  }
+
+  /** Question indices of training items [start, end) in unique mode: the training questions along the permutation. */
+  private *uniqueQuestions(start: number, end: number): Generator<number> {
+    let rank = 0;
+    for (let position = 0; position < this.space.size && rank < end; position += 1) {
+      const k = this.permutation.at(position);
+      if (this.heldOut.isReserved(this.space.item(k).question)) continue;
+      if (rank >= start) yield k;
+      rank += 1;
+    }
+    if (rank < end) {
+      throw new SpaceExhaustedError(
+        `${this.plan.template.name}: --unique ran out after ${rank} distinct training questions; asked for ${this.plan.count}`,
+      );
+    }
+  }
+
+  /** Training records [start, end) in order. */
+  *records(start: number, end: number): Generator<GeneratedRecord> {
+    const { plan } = this;
+    const questions = plan.unique ? this.uniqueQuestions(start, end) : undefined;
+    for (let index = start; index < end; index += 1) {
+      let questionIndex: number;
+      if (questions) {
+        const next = questions.next();
+        if (next.done) throw new Error('unique question walk ended early');
+        questionIndex = next.value;
+      } else {
+        questionIndex = this.sampledQuestion(index);
+      }
+      const item = this.space.item(questionIndex);
+      const negative = chooseNegative(item, plan.negatives, rngFor(plan.seed, index, NEGATIVE_STREAM));
+      yield { family: plan.template.name, seed: plan.seed, index, questionIndex, item, negative };
+    }
+  }
+
+  /**
+   * Held-out test questions, distinct, in a deterministic order: drawn with the family's natural distribution (so a
+   * test set is shaped like training data), then, if those draws run dry, by walking the whole space.
+   */
+  *testItems(count: number): Generator<{ questionIndex: number; item: MathItem }> {
+    const seen = new Set<number>();
+    const rng = rngFor(this.plan.seed, 0, TEST_STREAM);
+    const attempts = 200 * count + 10_000;
+    for (let attempt = 0; attempt < attempts && seen.size < count; attempt += 1) {
+      const k = this.space.draw(rng);
+      if (seen.has(k)) continue;
+      const item = this.space.item(k);
+      if (!this.heldOut.isReserved(item.question)) continue;
+      seen.add(k);
+      yield { questionIndex: k, item };
+    }
+    if (seen.size >= count) return;
+    const walk = new Permutation(this.space.size, [this.plan.seed >>> 0, this.familyKey, TEST_STREAM]);
+    for (let position = 0; position < this.space.size && seen.size < count; position += 1) {
+      const k = walk.at(position);
+      if (seen.has(k)) continue;
+      const item = this.space.item(k);
+      if (!this.heldOut.isReserved(item.question)) continue;
+      seen.add(k);
+      yield { questionIndex: k, item };
+    }
+    if (seen.size < count) {
+      throw new SpaceExhaustedError(
+        `${this.plan.template.name}: asked for ${count} test questions, but only ${seen.size} of the ` +
+          `${this.space.size} questions fall in the held-out share (${this.plan.heldOutShare})`,
+      );
+    }
+  }
+}
+
+/** Counts of one generation run. */
+export interface ChunkStats {
+  lines: number;
+  readonly questions: QuestionCounter;
+  readonly negatives: Map<string, number>;
+}
+
+/** Serialises records [start, end) into ~64 KiB chunks of JSONL, counting questions and negatives on the way. */
+export function* trainingChunks(
+  generator: ItemGenerator,
+  range: { start: number; end: number },
+  stats: ChunkStats,
+  chunkSize = 1 << 16,
+): Generator<string> {
+  const { format } = generator.plan;
+  let chunk = '';
+  for (const record of generator.records(range.start, range.end)) {
+    chunk += format.line(record);
+    stats.lines += 1;
+    stats.questions.add(record.questionIndex);
+    stats.negatives.set(record.negative.label, (stats.negatives.get(record.negative.label) ?? 0) + 1);
+    if (chunk.length >= chunkSize) {
+      yield chunk;
+      chunk = '';
+    }
+  }
+  if (chunk.length > 0) yield chunk;
+}
+
+/** Serialises held-out test items [start, end) of a test set of `count` in the notebook's test format. */
+export function* testChunks(
+  generator: ItemGenerator,
+  count: number,
+  range: { start: number; end: number },
+  stats: ChunkStats,
+): Generator<string> {
+  let chunk = '';
+  let position = 0;
+  for (const { questionIndex, item } of generator.testItems(count)) {
+    if (position >= range.start && position < range.end) {
+      chunk += testLine({ item });
+      stats.lines += 1;
+      stats.questions.add(questionIndex);
+      if (chunk.length >= 1 << 16) {
+        yield chunk;
+        chunk = '';
+      }
+    }
+    position += 1;
+  }
+  if (chunk.length > 0) yield chunk;
+}

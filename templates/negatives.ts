@@ -1,0 +1,69 @@
+import { InvalidOptionError } from '../src/core/errors.js';
+import { Rational } from './rational.js';
+import type { Rng } from './rng.js';
+import type { MathItem, Mistake } from './template.js';
+
+/** The notebook's only negative, kept verbatim for compatibility. */
+export const REFUSAL = "Sorry, I don't know.";
+
+export type NegativeKind = 'refusal' | 'wrong';
+
+/** A weighted mix of negative kinds, parsed from `refusal,wrong:3`. */
+export interface NegativeMix {
+  readonly kinds: readonly NegativeKind[];
+  readonly weights: readonly number[];
+}
+
+/** Parses `--negatives`: a comma list of kinds, each optionally `:weight` (default weight 1). */
+export function parseNegativeMix(text: string): NegativeMix {
+  const kinds: NegativeKind[] = [];
+  const weights: number[] = [];
+  for (const part of text.split(',').map((piece) => piece.trim()).filter(Boolean)) {
+    const [name, weightText] = part.split(':');
+    if (name !== 'refusal' && name !== 'wrong') {
+      throw new InvalidOptionError('--negatives', `unknown negative kind "${name}" (available: refusal, wrong)`);
+    }
+    const weight = weightText === undefined ? 1 : Number(weightText);
+    if (!(weight > 0) || !Number.isFinite(weight)) {
+      throw new InvalidOptionError('--negatives', `weight of "${name}" must be a positive number, got "${weightText}"`);
+    }
+    if (kinds.includes(name)) throw new InvalidOptionError('--negatives', `"${name}" is listed twice`);
+    kinds.push(name);
+    weights.push(weight);
+  }
+  if (kinds.length === 0) throw new InvalidOptionError('--negatives', 'name at least one kind: refusal, wrong');
+  return { kinds, weights };
+}
+
+/** A chosen negative: its text (without the question) and the label recorded in `meta.negative`. */
+export interface Negative {
+  readonly label: string;
+  readonly text: string;
+  readonly answer?: string;
+}
+
+function sameValue(left: string, right: string): boolean {
+  if (left.trim() === right.trim()) return true;
+  try {
+    return Rational.parse(left).equals(Rational.parse(right));
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Picks a negative for an item. A `wrong` negative is one of the item's own mistakes whose answer differs in value
+ * from the gold answer; when a family offers none, an off-by-one of the gold answer is used, which always differs.
+ */
+export function chooseNegative(item: MathItem, mix: NegativeMix, rng: Rng): Negative {
+  const kind = mix.kinds.length === 1 ? mix.kinds[0] : mix.kinds[rng.weighted(mix.weights)];
+  if (kind === 'refusal') return { label: 'refusal', text: REFUSAL };
+  const mistakes = item.mistakes(rng).filter((mistake) => !sameValue(mistake.answer, item.answer));
+  const mistake: Mistake =
+    mistakes.length > 0 ? rng.pick(mistakes) : { kind: 'off-by-one', answer: Rational.parse(item.answer).add(Rational.one).toString() };
+  return {
+    label: `wrong:${mistake.kind}`,
+    text: mistake.solution ?? item.solution(mistake.answer),
+    answer: mistake.answer,
+  };
+}
