@@ -1,6 +1,7 @@
 import { createRegistry } from '../src/core/registry.js';
 import { arith } from './arith.js';
+import { linear } from './linear.js';
 import type { Template } from './template.js';
 
 /** Every generator family, by name. Adding a family is one file plus one line here. */
-export const templates = createRegistry<Template<any>>('template', [arith]);
+export const templates = createRegistry<Template<any>>('template', [arith, linear]);

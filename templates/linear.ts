@@ -1,0 +1,346 @@
+import { z } from 'zod';
+import { Rational } from './rational.js';
+import type { Rng } from './rng.js';
+import {
+  decodeMixedRadix,
+  EmptySpaceError,
+  productSize,
+  type MathItem,
+  type Mistake,
+  type QuestionSpace,
+  type Template,
+} from './template.js';
+
+const formIds = ['ax+b=c', 'b+ax=c', 'c=ax+b', 'a(x+b)=c', 'ax=c'] as const;
+type FormId = (typeof formIds)[number];
+
+/** Options of the linear-equation family. */
+export const LinearConfig = z
+  .object({
+    minCoefficient: z.number().int().min(-1000).max(1000).default(-10).describe('smallest coefficient a of the unknown (0 is skipped)'),
+    maxCoefficient: z.number().int().min(-1000).max(1000).default(10).describe('largest coefficient a of the unknown'),
+    minConstant: z.number().int().min(-1_000_000).max(1_000_000).default(-20).describe('smallest constant b (0 is skipped)'),
+    maxConstant: z.number().int().min(-1_000_000).max(1_000_000).default(20).describe('largest constant b'),
+    minSolution: z.number().int().min(-1_000_000).max(1_000_000).default(-20).describe('smallest solution'),
+    maxSolution: z
+      .number()
+      .int()
+      .min(-1_000_000)
+      .max(1_000_000)
+      .default(20)
+      .describe('largest solution; rational solutions lie strictly between the two bounds'),
+    solutions: z
+      .enum(['integer', 'rational', 'both'])
+      .default('both')
+      .describe('integer solutions, rational (non-integer) ones with denominator dividing a, or both'),
+    forms: z
+      .string()
+      .default('all')
+      .refine((text) => text === 'all' || text.split(',').every((id) => (formIds as readonly string[]).includes(id.trim())), {
+        message: `use "all" or a comma-separated list of ${formIds.join(', ')}`,
+      })
+      .describe(`comma-separated equation forms (${formIds.join(', ')}) or all`),
+    variables: z
+      .string()
+      .regex(/^[a-z]+$/, 'use lowercase letters only')
+      .default('xyz')
+      .describe('letters used for the unknown, e.g. "x"'),
+  })
+  .strict();
+export type LinearConfig = z.infer<typeof LinearConfig>;
+
+type SolutionKind = 'integer' | 'rational';
+
+/** One equation shape; `x = n / a` always, and `c` is derived from (a, b, n). */
+interface Form {
+  readonly id: FormId;
+  readonly usesConstant: boolean;
+  /** a = ±1 would make the form read like another one (1(x+2)=c) or be trivial (x=c). */
+  readonly minAbsCoefficient: number;
+  readonly difficulty: number;
+}
+
+const forms: Record<FormId, Form> = {
+  'ax+b=c': { id: 'ax+b=c', usesConstant: true, minAbsCoefficient: 1, difficulty: 1 },
+  'b+ax=c': { id: 'b+ax=c', usesConstant: true, minAbsCoefficient: 1, difficulty: 1 },
+  'c=ax+b': { id: 'c=ax+b', usesConstant: true, minAbsCoefficient: 1, difficulty: 1 },
+  'a(x+b)=c': { id: 'a(x+b)=c', usesConstant: true, minAbsCoefficient: 2, difficulty: 2 },
+  'ax=c': { id: 'ax=c', usesConstant: false, minAbsCoefficient: 2, difficulty: 0 },
+};
+
+/** `3x`, `x`, `-x`, `-3x`. */
+function term(a: number, variable: string): string {
+  if (a === 1) return variable;
+  if (a === -1) return `-${variable}`;
+  return `${a}${variable}`;
+}
+
+/** ` + 5` or ` - 5`. */
+function plus(b: number): string {
+  return b < 0 ? ` - ${-b}` : ` + ${b}`;
+}
+
+function render(form: FormId, variable: string, a: number, b: number, c: number): string {
+  switch (form) {
+    case 'ax+b=c':
+      return `${term(a, variable)}${plus(b)} = ${c}`;
+    case 'b+ax=c':
+      return `${b} ${a < 0 ? '-' : '+'} ${term(Math.abs(a), variable)} = ${c}`;
+    case 'c=ax+b':
+      return `${c} = ${term(a, variable)}${plus(b)}`;
+    case 'a(x+b)=c':
+      return `${a}(${variable}${plus(b)}) = ${c}`;
+    case 'ax=c':
+      return `${term(a, variable)} = ${c}`;
+  }
+}
+
+/** The run of questions sharing one coefficient a inside a segment. */
+interface CoefficientBlock {
+  readonly a: number;
+  readonly start: number;
+  /** Number of solution choices for this a. */
+  readonly solutions: number;
+}
+
+/** All questions of one (form, solution kind): blocks by coefficient, each a product [variable, constant, solution]. */
+interface Segment {
+  readonly form: Form;
+  readonly kind: SolutionKind;
+  readonly start: number;
+  readonly size: number;
+  readonly blocks: CoefficientBlock[];
+  readonly blockStarts: number[];
+}
+
+/** Largest i with starts[i] <= index (starts ascending, starts[0] = 0). */
+function locate(starts: readonly number[], index: number): number {
+  let low = 0;
+  let high = starts.length - 1;
+  while (low < high) {
+    const middle = (low + high + 1) >> 1;
+    if ((starts[middle] as number) <= index) low = middle;
+    else high = middle - 1;
+  }
+  return low;
+}
+
+class LinearSpace implements QuestionSpace {
+  readonly size: number;
+  private readonly segments: Segment[] = [];
+  private readonly segmentStarts: number[] = [];
+  private readonly variables: string[];
+  private readonly constants: number[];
+  private readonly minSolution: number;
+
+  constructor(config: LinearConfig, formList: readonly Form[]) {
+    this.minSolution = config.minSolution;
+    this.variables = [...new Set(config.variables.split(''))];
+    this.constants = [];
+    for (let b = config.minConstant; b <= config.maxConstant; b += 1) if (b !== 0) this.constants.push(b);
+    const kinds: SolutionKind[] = config.solutions === 'both' ? ['integer', 'rational'] : [config.solutions];
+    const span = config.maxSolution - config.minSolution;
+    let start = 0;
+    for (const form of formList) {
+      const constantCount = form.usesConstant ? this.constants.length : 1;
+      for (const kind of kinds) {
+        const blocks: CoefficientBlock[] = [];
+        let size = 0;
+        for (let a = config.minCoefficient; a <= config.maxCoefficient; a += 1) {
+          if (Math.abs(a) < form.minAbsCoefficient) continue;
+          const solutions = kind === 'integer' ? span + 1 : span * (Math.abs(a) - 1);
+          const count = productSize([this.variables.length, constantCount, solutions]);
+          if (count === 0) continue;
+          blocks.push({ a, start: size, solutions });
+          size = productSize([size + count]);
+        }
+        if (size === 0) continue;
+        this.segments.push({ form, kind, start, size, blocks, blockStarts: blocks.map((block) => block.start) });
+        this.segmentStarts.push(start);
+        start = productSize([start + size]);
+      }
+    }
+    this.size = start;
+  }
+
+  /** Forms and solution kinds equally often, then uniform inside. */
+  draw(rng: Rng): number {
+    const segment = this.segments[rng.below(this.segments.length)] as Segment;
+    return segment.start + rng.below(segment.size);
+  }
+
+  item(index: number): MathItem {
+    const segment = this.segments[locate(this.segmentStarts, index)] as Segment;
+    const offset = index - segment.start;
+    const block = segment.blocks[locate(segment.blockStarts, offset)] as CoefficientBlock;
+    const constantCount = segment.form.usesConstant ? this.constants.length : 1;
+    const [variableDigit, constantDigit, solutionDigit] = decodeMixedRadix(offset - block.start, [
+      this.variables.length,
+      constantCount,
+      block.solutions,
+    ]) as [number, number, number];
+    const a = block.a;
+    let n: number; // a·x, an integer by construction
+    if (segment.kind === 'integer') {
+      n = a * (this.minSolution + solutionDigit);
+    } else {
+      // x = w + r/|a| with 0 < r < |a|: strictly between two integers, and c stays an integer.
+      const whole = this.minSolution + Math.floor(solutionDigit / (Math.abs(a) - 1));
+      const remainder = 1 + (solutionDigit % (Math.abs(a) - 1));
+      n = a * whole + Math.sign(a) * remainder;
+    }
+    const b = segment.form.usesConstant ? (this.constants[constantDigit] as number) : 0;
+    return new LinearItem(segment.form, this.variables[variableDigit] as string, a, b, n);
+  }
+}
+
+/** One linear equation with solution n/a; a class because millions are made per second. */
+class LinearItem implements MathItem {
+  readonly question: string;
+  readonly answer: string;
+  readonly difficulty: number;
+  readonly fact: string;
+  readonly meta: Readonly<Record<string, unknown>>;
+  private readonly c: number;
+  private readonly x: Rational;
+  private readonly equation: string;
+
+  constructor(
+    private readonly form: Form,
+    private readonly variable: string,
+    private readonly a: number,
+    private readonly b: number,
+    n: number,
+  ) {
+    this.c = form.id === 'a(x+b)=c' ? a * b + n : n + b;
+    this.x = Rational.of(n, a);
+    this.equation = render(form.id, variable, a, b, this.c);
+    this.question = `Solve for ${variable}: ${this.equation}`;
+    this.answer = this.x.toString();
+    const rational = this.x.den !== 1;
+    this.difficulty = 1 + form.difficulty + (rational ? 1 : 0) + (a < 0 ? 1 : 0);
+    this.fact = `${this.equation} when ${variable} = ${this.answer}`;
+    this.meta = { form: form.id, solution: rational ? 'rational' : 'integer', variable };
+  }
+
+  solution(answer: string): string {
+    return `${this.steps(answer)} The answer is ${answer}.`;
+  }
+
+  /** The right steps; only the final value is `answer`. */
+  private steps(answer: string): string {
+    const { form, variable: v, a, b, c } = this;
+    switch (form.id) {
+      case 'ax=c':
+        return `Divide both sides by ${a}: ${v} = ${answer}.`;
+      case 'a(x+b)=c':
+        return `Divide both sides by ${a}: ${v}${plus(b)} = ${Rational.of(c, a).toString()}. ${moveConstant(b)}: ${v} = ${answer}.`;
+      case 'c=ax+b':
+        return `Swap the two sides: ${term(a, v)}${plus(b)} = ${c}. ${isolate(a, b, c - b, v, answer)}`;
+      default:
+        return isolate(a, b, c - b, v, answer);
+    }
+  }
+
+  mistakes(rng: Rng): Mistake[] {
+    const { form, variable: v, a, b, c, x } = this;
+    const mistakes: Mistake[] = [];
+    const add = (kind: Mistake['kind'], value: Rational | undefined, solution?: string) => {
+      if (value === undefined || value.equals(x)) return;
+      const text = value.toString();
+      if (mistakes.some((mistake) => mistake.answer === text)) return;
+      mistakes.push({ kind, answer: text, solution: `${solution ?? this.steps(text)} The answer is ${text}.` });
+    };
+    add('off-by-one', x.add(Rational.of(rng.chance(0.5) ? 1 : -1)));
+    if (form.id === 'ax=c') {
+      add('sign-flip', x.neg());
+      if (c !== 0) {
+        const inverted = Rational.of(a, c);
+        add('inverted-fraction', inverted, `Divide: ${v} = ${a} / ${signed(c)} = ${inverted.toString()}.`);
+      }
+      if (Math.abs(a) !== 1) add('wrong-operation', Rational.of(a * c), `Multiply both sides by ${a}: ${v} = ${a * c}.`);
+    } else if (form.id === 'a(x+b)=c') {
+      const moved = Rational.of(c, a).add(Rational.of(b));
+      add('sign-flip', moved, `Divide both sides by ${a}: ${v}${plus(b)} = ${Rational.of(c, a).toString()}. ${moveConstant(-b)}: ${v} = ${moved.toString()}.`);
+      const partial = Rational.of(c - b, a);
+      add(
+        'skipped-step',
+        partial,
+        `Expand: ${term(a, v)}${plus(b)} = ${c}. ${moveConstant(b)}: ${term(a, v)} = ${c - b}. Divide both sides by ${a}: ${v} = ${partial.toString()}.`,
+      );
+      const multiplied = Rational.of(c * a - b);
+      add('wrong-operation', multiplied, `Multiply both sides by ${a}: ${v}${plus(b)} = ${c * a}. ${moveConstant(b)}: ${v} = ${multiplied.toString()}.`);
+    } else {
+      const prefix = form.id === 'c=ax+b' ? `Swap the two sides: ${term(a, v)}${plus(b)} = ${c}. ` : '';
+      const wrongSide = c + b;
+      const flipped = Rational.of(wrongSide, a);
+      add('sign-flip', flipped, `${prefix}${isolate(a, b, wrongSide, v, flipped.toString())}`);
+      const rest = c - b;
+      const moved = `${prefix}${moveConstant(b)}: ${term(a, v)} = ${rest}.`;
+      if (rest !== 0) {
+        const inverted = Rational.of(a, rest);
+        add('inverted-fraction', inverted, `${moved} Divide: ${v} = ${a} / ${signed(rest)} = ${inverted.toString()}.`);
+      }
+      if (Math.abs(a) !== 1) add('wrong-operation', Rational.of(rest * a), `${moved} Multiply both sides by ${a}: ${v} = ${rest * a}.`);
+    }
+    return mistakes;
+  }
+}
+
+/** A number as it reads after an operator: `5`, `(-5)`. */
+function signed(value: number): string {
+  return value < 0 ? `(${value})` : String(value);
+}
+
+/** `Subtract 5 from both sides` / `Add 5 to both sides` for moving the constant b. */
+function moveConstant(b: number): string {
+  return b > 0 ? `Subtract ${b} from both sides` : `Add ${-b} to both sides`;
+}
+
+/** From `ax + b = c` to `x = answer`, with `rest` standing for c - b. */
+function isolate(a: number, b: number, rest: number, variable: string, answer: string): string {
+  if (a === 1) return `${moveConstant(b)}: ${variable} = ${answer}.`;
+  const last = a === -1 ? `Multiply both sides by -1` : `Divide both sides by ${a}`;
+  return `${moveConstant(b)}: ${term(a, variable)} = ${rest}. ${last}: ${variable} = ${answer}.`;
+}
+
+function parseForms(text: string): Form[] {
+  const ids = text === 'all' ? formIds : [...new Set(text.split(',').map((id) => id.trim()))];
+  return ids.map((id) => forms[id as FormId]);
+}
+
+/** Linear equations in one unknown built from their solution: ax + b = c, a(x + b) = c and variants. */
+export const linear: Template<LinearConfig> = {
+  name: 'linear',
+  description: 'linear equations ax + b = c, a(x + b) = c and variants, built from an integer or rational solution',
+  config: LinearConfig,
+  space(config) {
+    const check = (low: number, high: number, name: string) => {
+      if (low > high) throw new EmptySpaceError('linear', `--min-${name} ${low} is greater than --max-${name} ${high}`);
+    };
+    check(config.minCoefficient, config.maxCoefficient, 'coefficient');
+    check(config.minConstant, config.maxConstant, 'constant');
+    check(config.minSolution, config.maxSolution, 'solution');
+    const formList = parseForms(config.forms);
+    if (config.minCoefficient === 0 && config.maxCoefficient === 0) {
+      throw new EmptySpaceError('linear', '--min-coefficient 0 and --max-coefficient 0 leave no nonzero coefficient');
+    }
+    if (config.minConstant === 0 && config.maxConstant === 0 && formList.every((form) => form.usesConstant)) {
+      throw new EmptySpaceError('linear', `--min-constant 0 and --max-constant 0 leave no nonzero constant for --forms ${config.forms}`);
+    }
+    const space = new LinearSpace(config, formList);
+    if (space.size === 0) {
+      const hasWideCoefficient = config.minCoefficient <= -2 || config.maxCoefficient >= 2;
+      let why = `no --forms ${config.forms} equation fits --solutions ${config.solutions} with these ranges`;
+      if (config.solutions === 'rational' && config.minSolution === config.maxSolution) {
+        why = `--solutions rational needs --min-solution below --max-solution (both are ${config.minSolution})`;
+      } else if (!hasWideCoefficient && config.solutions === 'rational') {
+        why = `--solutions rational needs a coefficient with |a| >= 2, but --min-coefficient ${config.minCoefficient} and --max-coefficient ${config.maxCoefficient} allow only ±1`;
+      } else if (!hasWideCoefficient) {
+        why = `--forms ${config.forms} needs a coefficient with |a| >= 2, but --min-coefficient ${config.minCoefficient} and --max-coefficient ${config.maxCoefficient} allow only ±1`;
+      }
+      throw new EmptySpaceError('linear', why);
+    }
+    return space;
+  },
+};
