@@ -2,7 +2,8 @@ import { createRegistry } from '../src/core/registry.js';
 import { arith } from './arith.js';
 import { fractions } from './fractions.js';
 import { linear } from './linear.js';
+import { percent } from './percent.js';
 import type { Template } from './template.js';
 
 /** Every generator family, by name. Adding a family is one file plus one line here. */
-export const templates = createRegistry<Template<any>>('template', [arith, linear, fractions]);
+export const templates = createRegistry<Template<any>>('template', [arith, linear, fractions, percent]);
