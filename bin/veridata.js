@@ -5,7 +5,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { dirname, join } from 'node:path';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const compiled = join(root, 'dist', 'src', 'cli', 'main.js');
+const compiled = join(root, 'dist', 'src', 'cli', 'bin.js');
 if (!existsSync(compiled)) {
   process.stderr.write('[NOT_BUILT] veridata is not compiled yet.\nRun `pnpm build`, or use `pnpm veridata <args>` in a checkout.\n');
   process.exit(2);

@@ -239,13 +239,11 @@ class ArithItem implements MathItem {
   readonly question: string;
   readonly answer: string;
   readonly difficulty: number;
-  readonly fact: string;
-  readonly meta: Readonly<Record<string, unknown>>;
   private readonly result: number;
 
   constructor(
     private readonly operator: Operator,
-    form: Form,
+    private readonly form: Form,
     private readonly a: number,
     private readonly b: number,
   ) {
@@ -253,8 +251,15 @@ class ArithItem implements MathItem {
     this.question = form.question(a, b, this.result);
     this.answer = String(this.result);
     this.difficulty = 1 + (form.findX ? 1 : 0) + (operator === '*' || operator === '/' ? 1 : 0);
-    this.fact = `${a}${operator}${b}=${this.answer}`;
-    this.meta = { operator, form: form.id };
+  }
+
+  // Built on demand: the notebook format never reads them, and it is the one that runs by the million.
+  get fact(): string {
+    return `${this.a}${this.operator}${this.b}=${this.answer}`;
+  }
+
+  get meta(): Readonly<Record<string, unknown>> {
+    return { operator: this.operator, form: this.form.id };
   }
 
   solution(answer: string, shown: Operator = this.operator): string {

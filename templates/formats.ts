@@ -28,11 +28,13 @@ export interface OutputFormat {
   line(record: GeneratedRecord): string;
 }
 
-const SIMPLE_ASCII = /^[\x20-\x21\x23-\x5b\x5d-\x7e]*$/;
-
 /** A Python `json.dumps` string literal; printable ASCII without quotes or backslashes needs no escaping. */
 function pythonString(text: string): string {
-  return SIMPLE_ASCII.test(text) ? `"${text}"` : toPythonJsonLine(text).slice(0, -1);
+  for (let i = 0; i < text.length; i += 1) {
+    const code = text.charCodeAt(i);
+    if (code < 0x20 || code > 0x7e || code === 0x22 || code === 0x5c) return toPythonJsonLine(text).slice(0, -1);
+  }
+  return `"${text}"`;
 }
 
 /** The gold answer as the notebook's test files hold it: a JSON number when it is a plain number, else text. */

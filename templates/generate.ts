@@ -100,30 +100,33 @@ export class ItemGenerator {
     }
   }
 
-  /** The question index of training item `index` in sampling (non-unique) mode. */
-  private sampledQuestion(index: number): number {
+  /** The question of training item `index` in sampling (non-unique) mode. */
+  private sampledQuestion(index: number): { questionIndex: number; item: MathItem } {
     const rng = rngFor(this.plan.seed, index, QUESTION_STREAM);
     for (let attempt = 0; attempt < 64; attempt += 1) {
       const k = this.space.draw(rng);
-      if (!this.heldOut.isReserved(this.space.item(k).question)) return k;
+      const item = this.space.item(k);
+      if (!this.heldOut.isReserved(item.question)) return { questionIndex: k, item };
     }
     // The natural distribution keeps hitting reserved questions: walk the permutation from a random point instead.
     const size = this.space.size;
     const start = rng.below(size);
     for (let step = 0; step < size; step += 1) {
       const k = this.permutation.at((start + step) % size);
-      if (!this.heldOut.isReserved(this.space.item(k).question)) return k;
+      const item = this.space.item(k);
+      if (!this.heldOut.isReserved(item.question)) return { questionIndex: k, item };
     }
     throw new SpaceExhaustedError(`${this.plan.template.name}: every question falls in the held-out test share`);
   }
 
-  /** Question indices of training items [start, end) in unique mode: the training questions along the permutation. */
-  private *uniqueQuestions(start: number, end: number): Generator<number> {
+  /** Training questions [start, end) in unique mode: the questions outside the held-out share, along the permutation. */
+  private *uniqueQuestions(start: number, end: number): Generator<{ questionIndex: number; item: MathItem }> {
     let rank = 0;
     for (let position = 0; position < this.space.size && rank < end; position += 1) {
       const k = this.permutation.at(position);
-      if (this.heldOut.isReserved(this.space.item(k).question)) continue;
-      if (rank >= start) yield k;
+      const item = this.space.item(k);
+      if (this.heldOut.isReserved(item.question)) continue;
+      if (rank >= start) yield { questionIndex: k, item };
       rank += 1;
     }
     if (rank < end) {
@@ -138,16 +141,16 @@ export class ItemGenerator {
     const { plan } = this;
     const questions = plan.unique ? this.uniqueQuestions(start, end) : undefined;
     for (let index = start; index < end; index += 1) {
-      let questionIndex: number;
+      let question: { questionIndex: number; item: MathItem };
       if (questions) {
         const next = questions.next();
         if (next.done) throw new Error('unique question walk ended early');
-        questionIndex = next.value;
+        question = next.value;
       } else {
-        questionIndex = this.sampledQuestion(index);
+        question = this.sampledQuestion(index);
       }
-      const item = this.space.item(questionIndex);
-      const negative = chooseNegative(item, plan.negatives, rngFor(plan.seed, index, NEGATIVE_STREAM));
+      const { questionIndex, item } = question;
+      const negative = chooseNegative(item, plan.negatives, () => rngFor(plan.seed, index, NEGATIVE_STREAM));
       yield { family: plan.template.name, seed: plan.seed, index, questionIndex, item, negative };
     }
   }
@@ -190,7 +193,7 @@ export class ItemGenerator {
 /** Counts of one generation run. */
 export interface ChunkStats {
   lines: number;
-  readonly questions: QuestionCounter;
+  readonly questions: Pick<QuestionCounter, 'add'>;
   readonly negatives: Map<string, number>;
 }
 
@@ -202,18 +205,35 @@ export function* trainingChunks(
   chunkSize = 1 << 16,
 ): Generator<string> {
   const { format } = generator.plan;
-  let chunk = '';
+  // Lines are collected and joined once per chunk: cheaper than growing one string line by line.
+  let lines: string[] = [];
+  let length = 0;
+  let lastLabel = '';
+  let lastLabelCount = 0;
+  const flushLabel = () => {
+    if (lastLabelCount > 0) stats.negatives.set(lastLabel, (stats.negatives.get(lastLabel) ?? 0) + lastLabelCount);
+  };
   for (const record of generator.records(range.start, range.end)) {
-    chunk += format.line(record);
+    const line = format.line(record);
+    lines.push(line);
+    length += line.length;
     stats.lines += 1;
     stats.questions.add(record.questionIndex);
-    stats.negatives.set(record.negative.label, (stats.negatives.get(record.negative.label) ?? 0) + 1);
-    if (chunk.length >= chunkSize) {
-      yield chunk;
-      chunk = '';
+    const label = record.negative.label;
+    if (label === lastLabel) lastLabelCount += 1;
+    else {
+      flushLabel();
+      lastLabel = label;
+      lastLabelCount = 1;
+    }
+    if (length >= chunkSize) {
+      yield lines.join('');
+      lines = [];
+      length = 0;
     }
   }
-  if (chunk.length > 0) yield chunk;
+  flushLabel();
+  if (lines.length > 0) yield lines.join('');
 }
 
 /** Serialises held-out test items [start, end) of a test set of `count` in the notebook's test format. */

@@ -51,13 +51,18 @@ function sameValue(left: string, right: string): boolean {
   }
 }
 
+const REFUSAL_NEGATIVE: Negative = { label: 'refusal', text: REFUSAL };
+
 /**
  * Picks a negative for an item. A `wrong` negative is one of the item's own mistakes whose answer differs in value
  * from the gold answer; when a family offers none, an off-by-one of the gold answer is used, which always differs.
  */
-export function chooseNegative(item: MathItem, mix: NegativeMix, rng: Rng): Negative {
+export function chooseNegative(item: MathItem, mix: NegativeMix, rngOf: () => Rng): Negative {
+  // A refusal-only mix needs no randomness; not seeding a generator per item keeps the notebook format fast.
+  if (mix.kinds.length === 1 && mix.kinds[0] === 'refusal') return REFUSAL_NEGATIVE;
+  const rng = rngOf();
   const kind = mix.kinds.length === 1 ? mix.kinds[0] : mix.kinds[rng.weighted(mix.weights)];
-  if (kind === 'refusal') return { label: 'refusal', text: REFUSAL };
+  if (kind === 'refusal') return REFUSAL_NEGATIVE;
   const mistakes = item.mistakes(rng).filter((mistake) => !sameValue(mistake.answer, item.answer));
   const mistake: Mistake =
     mistakes.length > 0 ? rng.pick(mistakes) : { kind: 'off-by-one', answer: Rational.parse(item.answer).add(Rational.one).toString() };

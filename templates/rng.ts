@@ -12,8 +12,8 @@ export class Rng {
     this.b = b >>> 0;
     this.c = c >>> 0;
     this.counter = 1;
-    // Warm up so nearby seeds diverge before the first draw.
-    for (let i = 0; i < 12; i += 1) this.nextU32();
+    // The seed words arrive avalanche-mixed (mix32), so a short warm-up is enough to decorrelate neighbours.
+    for (let i = 0; i < 4; i += 1) this.nextU32();
   }
 
   /** A uniform unsigned 32-bit integer. */

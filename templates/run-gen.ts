@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { AtomicFile } from '../src/core/io/write-jsonl.js';
 import type { Progress } from '../src/core/progress.js';
 import {
@@ -8,6 +9,7 @@ import {
   testChunks,
   trainingChunks,
 } from './generate.js';
+import { parallelTrainingChunks } from './parallel-chunks.js';
 import { QuestionCounter } from './question-counter.js';
 
 /** Where `veridata gen` writes: files (atomically) or standard output when `out` is `-`. */
@@ -17,7 +19,12 @@ export interface GenOutputs {
   readonly testCount?: number;
   readonly progress?: Progress;
   readonly signal?: AbortSignal;
+  /** Worker threads serialising records; 0 or 1 keeps everything on the main thread (default: one per core). */
+  readonly workers?: number;
 }
+
+/** Below this many records, starting worker threads costs more than it saves. */
+const PARALLEL_THRESHOLD = 100_000;
 
 /** What one `veridata gen` run wrote. Wall-clock figures live here, never in the data files. */
 export interface GenSummary {
@@ -57,13 +64,14 @@ function stdoutSink(): Sink {
 
 async function openSink(path: string): Promise<Sink> {
   if (path === '-') return stdoutSink();
-  const file = new AtomicFile(path);
+  // A 1 MiB buffer lets the next chunks be generated while the previous ones are written.
+  const file = new AtomicFile(path, { highWaterMark: 1 << 20 });
   await file.open();
   return file;
 }
 
-async function drain(chunks: Iterable<string>, sink: Sink, options: GenOutputs, onChunk: () => void): Promise<void> {
-  for (const chunk of chunks) {
+async function drain(chunks: Iterable<string> | AsyncIterable<string>, sink: Sink, options: GenOutputs, onChunk: () => void): Promise<void> {
+  for await (const chunk of chunks) {
     options.signal?.throwIfAborted();
     const wait = sink.write(chunk);
     if (wait) await wait;
@@ -89,26 +97,31 @@ export async function runGen(plan: GenerationPlan, outputs: GenOutputs): Promise
     if (testSink) sinks.push(testSink);
 
     const range = shardRange(plan.count, plan.shard);
-    const stats: ChunkStats = {
-      lines: 0,
-      questions: new QuestionCounter(generator.space.size),
-      negatives: new Map(),
-    };
+    const questions = new QuestionCounter(generator.space.size);
+    const stats: ChunkStats = { lines: 0, questions, negatives: new Map() };
     const progress = outputs.progress;
     let reported = 0;
     const report = () => {
       progress?.tick(stats.lines - reported);
       reported = stats.lines;
     };
-    const chunks = testOnly ? testChunks(generator, plan.count, range, stats) : trainingChunks(generator, range, stats);
+    const workers = outputs.workers ?? availableParallelism();
+    // Unique mode walks one permutation in order, so it stays on the main thread.
+    const parallel = !testOnly && !plan.unique && workers > 1 && range.end - range.start >= PARALLEL_THRESHOLD;
+    const chunks = testOnly
+      ? testChunks(generator, plan.count, range, stats)
+      : parallel
+        ? parallelTrainingChunks(plan, range, stats, workers, outputs.signal)
+        : trainingChunks(generator, range, stats);
     await drain(chunks, main, outputs, report);
 
     let test: GenSummary['test'] = null;
     if (testSink && outputs.testOut !== undefined) {
       const testCount = outputs.testCount ?? 0;
-      const testStats: ChunkStats = { lines: 0, questions: new QuestionCounter(generator.space.size), negatives: new Map() };
+      const testQuestions = new QuestionCounter(generator.space.size);
+      const testStats: ChunkStats = { lines: 0, questions: testQuestions, negatives: new Map() };
       await drain(testChunks(generator, testCount, { start: 0, end: testCount }, testStats), testSink, outputs, () => {});
-      test = { out: outputs.testOut, lines: testStats.lines, uniqueQuestions: testStats.questions.count() };
+      test = { out: outputs.testOut, lines: testStats.lines, uniqueQuestions: testQuestions.count() };
     }
     for (const sink of sinks) await sink.commit();
     progress?.done();
@@ -121,8 +134,8 @@ export async function runGen(plan: GenerationPlan, outputs: GenOutputs): Promise
       shard: `${plan.shard.index}/${plan.shard.count}`,
       out: outputs.out,
       lines: stats.lines,
-      uniqueQuestions: stats.questions.count(),
-      uniqueExact: stats.questions.exact,
+      uniqueQuestions: questions.count(),
+      uniqueExact: questions.exact,
       spaceSize: generator.space.size,
       trainingSpaceSize: generator.trainingSize() ?? null,
       heldOutShare: plan.heldOutShare,

@@ -22,10 +22,11 @@ interface CommonFlags {
   heldOut: string;
   testOut?: string;
   testCount?: string;
+  workers?: string;
   json?: boolean;
 }
 
-const commonKeys = new Set(['count', 'seed', 'format', 'out', 'negatives', 'unique', 'shard', 'heldOut', 'testOut', 'testCount', 'json']);
+const commonKeys = new Set(['count', 'seed', 'format', 'out', 'negatives', 'unique', 'shard', 'heldOut', 'testOut', 'testCount', 'workers', 'json']);
 
 function heldOutShare(value: string): number {
   const share = Number(value);
@@ -79,6 +80,7 @@ function familyCommand(template: Template<any>): Command {
     .option('--held-out <share>', 'share of the question space reserved for test sets', '0.05')
     .option('--test-out <file>', 'also write a held-out test set in the notebook test format')
     .option('--test-count <n>', 'questions in the held-out test set (default 400)')
+    .option('--workers <n>', 'threads serialising records for large runs (default: one per core; 1 = main thread only)')
     .option('--json', 'print the summary as one JSON object');
   for (const option of optionsFromSchema(template.config)) command.addOption(option);
   command.addHelpText(
@@ -92,6 +94,7 @@ function familyCommand(template: Template<any>): Command {
     const summary = await runGen(plan, {
       out: flags.out,
       ...(flags.testOut === undefined ? {} : { testOut: flags.testOut, testCount }),
+      ...(flags.workers === undefined ? {} : { workers: integerFlag('--workers', flags.workers, 1) }),
       progress,
     });
     printSummary(genSummaryRows(summary), summary, { json: flags.json === true, stream: toStdout ? process.stderr : process.stdout });

@@ -1,0 +1,16 @@
+// `pnpm bench`: prints figures, asserts nothing. Run `pnpm bench gen` to run only benchmarks whose name matches.
+import { benchGenArith, type BenchFigure } from './gen-arith.js';
+
+const benches: Record<string, () => BenchFigure[] | Promise<BenchFigure[]>> = {
+  'gen-arith': benchGenArith,
+};
+
+const filter = process.argv[2];
+for (const [name, run] of Object.entries(benches)) {
+  if (filter && !name.includes(filter)) continue;
+  process.stdout.write(`\n## ${name}\n`);
+  for (const figure of await run()) {
+    const value = figure.value >= 100 ? Math.round(figure.value).toLocaleString('en-US') : figure.value.toFixed(2);
+    process.stdout.write(`${figure.name.padEnd(62)} ${value.padStart(12)} ${figure.unit}${figure.note ? `  (${figure.note})` : ''}\n`);
+  }
+}
