@@ -1,0 +1,75 @@
+import { ExitCode, InterruptedError } from './errors.js';
+
+/** The part of `process` signal handling uses; injectable for tests. */
+export interface SignalSource {
+  on(event: NodeJS.Signals, listener: (signal: NodeJS.Signals) => void): unknown;
+  off(event: NodeJS.Signals, listener: (signal: NodeJS.Signals) => void): unknown;
+}
+
+/** Options for `createInterruptController` and `withInterruptHandling`. */
+export interface InterruptOptions {
+  /** Signals that stop the run (default SIGINT and SIGTERM). */
+  readonly signals?: readonly NodeJS.Signals[];
+  readonly process?: SignalSource;
+  /** Called on the first signal, e.g. to print "stopping; press Ctrl-C again to quit now". */
+  readonly onInterrupt?: (signal: NodeJS.Signals) => void;
+  /** Called on a second signal while still stopping; default: exit 130 at once. */
+  readonly onForce?: (signal: NodeJS.Signals) => void;
+}
+
+/** An AbortSignal that SIGINT/SIGTERM abort with an InterruptedError as the reason. */
+export interface InterruptController {
+  readonly signal: AbortSignal;
+  /** The signal received, if any. */
+  readonly received: NodeJS.Signals | undefined;
+  /** Removes the signal listeners; Node's default handling (exit at once) applies again. */
+  dispose(): void;
+}
+
+/**
+ * Wires SIGINT and SIGTERM to an AbortController: the first signal aborts with `InterruptedError(signal)` so work can
+ * stop cleanly (discard temporary files, keep finished lines); a second one forces an exit with code 130.
+ */
+export function createInterruptController(options: InterruptOptions = {}): InterruptController {
+  const source = options.process ?? process;
+  const signals = options.signals ?? ['SIGINT', 'SIGTERM'];
+  const controller = new AbortController();
+  let received: NodeJS.Signals | undefined;
+  const listener = (signal: NodeJS.Signals) => {
+    if (received !== undefined) {
+      (options.onForce ?? (() => process.exit(ExitCode.interrupted)))(signal);
+      return;
+    }
+    received = signal;
+    options.onInterrupt?.(signal);
+    controller.abort(new InterruptedError(signal));
+  };
+  for (const signal of signals) source.on(signal, listener);
+  return {
+    signal: controller.signal,
+    get received() {
+      return received;
+    },
+    dispose() {
+      for (const signal of signals) source.off(signal, listener);
+    },
+  };
+}
+
+/**
+ * Runs `fn` with an AbortSignal wired to SIGINT/SIGTERM. If a signal arrived and `fn` then fails (typically with the
+ * abort reason or an AbortError), the failure becomes the InterruptedError (code INTERRUPTED, exit code 130), whatever
+ * `fn` threw; if `fn` completes anyway, its result stands, since the work it reports is done. Listeners are removed at
+ * the end.
+ */
+export async function withInterruptHandling<T>(fn: (signal: AbortSignal) => Promise<T>, options: InterruptOptions = {}): Promise<T> {
+  const interrupt = createInterruptController(options);
+  try {
+    return await fn(interrupt.signal);
+  } catch (error) {
+    if (interrupt.signal.aborted) throw interrupt.signal.reason;
+    throw error;
+  } finally {
+    interrupt.dispose();
+  }
+}
