@@ -71,10 +71,13 @@ async function openSink(path: string): Promise<Sink> {
 }
 
 async function drain(chunks: Iterable<string> | AsyncIterable<string>, sink: Sink, options: GenOutputs, onChunk: () => void): Promise<void> {
+  let written = 0;
   for await (const chunk of chunks) {
     options.signal?.throwIfAborted();
     const wait = sink.write(chunk);
     if (wait) await wait;
+    // Generation is synchronous; yielding to the event loop now and then lets Ctrl-C and progress timers run.
+    else if (++written % 16 === 0) await new Promise((resolve) => setImmediate(resolve));
     onChunk();
   }
 }

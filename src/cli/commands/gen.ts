@@ -1,6 +1,7 @@
 import { Command, Option } from 'commander';
 import { InvalidOptionError } from '../../core/errors.js';
 import { createProgress } from '../../core/progress.js';
+import { withInterruptHandling } from '../../core/signals.js';
 import { outputFormats } from '../../../templates/formats.js';
 import type { GenerationPlan } from '../../../templates/generate.js';
 import { templates } from '../../../templates/index.js';
@@ -91,12 +92,15 @@ function familyCommand(template: Template<any>): Command {
     const { plan, testCount } = planFromFlags(template, flags);
     const toStdout = flags.out === '-';
     const progress = createProgress({ label: `gen ${template.name}`, total: plan.count });
-    const summary = await runGen(plan, {
-      out: flags.out,
-      ...(flags.testOut === undefined ? {} : { testOut: flags.testOut, testCount }),
-      ...(flags.workers === undefined ? {} : { workers: integerFlag('--workers', flags.workers, 1) }),
-      progress,
-    });
+    const summary = await withInterruptHandling((signal) =>
+      runGen(plan, {
+        out: flags.out,
+        signal,
+        ...(flags.testOut === undefined ? {} : { testOut: flags.testOut, testCount }),
+        ...(flags.workers === undefined ? {} : { workers: integerFlag('--workers', flags.workers, 1) }),
+        progress,
+      }),
+    );
     printSummary(genSummaryRows(summary), summary, { json: flags.json === true, stream: toStdout ? process.stderr : process.stdout });
   });
 }
