@@ -4,6 +4,7 @@ import { fractions } from './fractions.js';
 import { linear } from './linear.js';
 import { percent } from './percent.js';
 import type { Template } from './template.js';
+import { word } from './word/word.js';
 
 /** Every generator family, by name. Adding a family is one file plus one line here. */
-export const templates = createRegistry<Template<any>>('template', [arith, linear, fractions, percent]);
+export const templates = createRegistry<Template<any>>('template', [arith, linear, fractions, percent, word]);

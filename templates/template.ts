@@ -12,7 +12,8 @@ export type MistakeKind =
   | 'inverted-fraction'
   | 'skipped-step'
   | 'wrong-base'
-  | 'unreduced';
+  | 'unreduced'
+  | 'wrong-conversion';
 
 /** One plausible wrong answer, written in the same words as the right solution. */
 export interface Mistake {
