@@ -13,7 +13,8 @@ export type MistakeKind =
   | 'skipped-step'
   | 'wrong-base'
   | 'unreduced'
-  | 'wrong-conversion';
+  | 'ignored-precedence'
+  | 'ignored-parentheses';
 
 /** One plausible wrong answer, written in the same words as the right solution. */
 export interface Mistake {
