@@ -1,7 +1,7 @@
 import { createRegistry } from '../src/core/registry.js';
 import { pairId } from '../src/core/schemas/pair.js';
 import { toPythonJsonLine } from '../src/core/io/jsonl-format.js';
-import type { Negative } from './negatives.js';
+import { REFUSAL, type Negative } from './negatives.js';
 import type { MathItem } from './template.js';
 
 /** One generated training item with everything a format may need. */
@@ -26,6 +26,11 @@ export interface OutputFormat {
   readonly name: string;
   readonly description: string;
   line(record: GeneratedRecord): string;
+  /**
+   * The line of an item whose negative is the refusal, for formats where it depends on the question alone (no index,
+   * seed or meta). The generator may then cache lines per question.
+   */
+  refusalLine?(item: MathItem): string;
 }
 
 /** A Python `json.dumps` string literal; printable ASCII without quotes or backslashes needs no escaping. */
@@ -65,6 +70,8 @@ function rejectedText(record: GeneratedRecord): string {
   return record.negative.text;
 }
 
+const REFUSAL_JSON = JSON.stringify(REFUSAL);
+
 const dpo: OutputFormat = {
   name: 'dpo',
   description: 'TRL explicit-prompt preference pairs: id, prompt, chosen, rejected, scores, margin, meta',
@@ -85,15 +92,20 @@ const dpo: OutputFormat = {
   },
 };
 
+function notebookRefusalLine(item: MathItem): string {
+  return `{"positive": ${pythonString(`${item.question} ${item.solution(item.answer)}`)}, "negative": ${REFUSAL_JSON}}\n`;
+}
+
 const notebook: OutputFormat = {
   name: 'notebook',
   description: 'the arithmetic notebook\'s {"positive", "negative"} lines, byte for byte as Python writes them',
   line(record) {
     const { item, negative } = record;
+    if (negative.label === 'refusal') return notebookRefusalLine(item);
     const positive = `${item.question} ${item.solution(item.answer)}`;
-    const negativeText = negative.label === 'refusal' ? negative.text : `${item.question} ${negative.text}`;
-    return `{"positive": ${pythonString(positive)}, "negative": ${pythonString(negativeText)}}\n`;
+    return `{"positive": ${pythonString(positive)}, "negative": ${pythonString(`${item.question} ${negative.text}`)}}\n`;
   },
+  refusalLine: notebookRefusalLine,
 };
 
 const sft: OutputFormat = {

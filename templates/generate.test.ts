@@ -117,6 +117,23 @@ describe.each(families)('generation of %s', (family) => {
 });
 
 describe('arith generation', () => {
+  test('lines cached per question are the bytes built per item, in every window and shard', () => {
+    const notebook = outputFormats.get('notebook');
+    const { refusalLine: _cached, ...uncachedNotebook } = notebook;
+    const cached = planFor('arith', { count: 3000, format: notebook, negatives: parseNegativeMix('refusal') });
+    const uncached = { ...cached, format: uncachedNotebook };
+    expect(new ItemGenerator(cached).cachesLines()).toBe(true);
+    expect(new ItemGenerator(uncached).cachesLines()).toBe(false);
+    expect(text(cached)).toBe(text(uncached));
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 2999 }), fc.integer({ min: 1, max: 500 }), (start, length) => {
+        const range = { start, end: Math.min(3000, start + length) };
+        expect(text(cached, range)).toBe(text(uncached, range));
+      }),
+      { numRuns: 30 },
+    );
+  });
+
   test('notebook lines have exactly the notebook shape', () => {
     const line = text(planFor('arith', { count: 1, format: outputFormats.get('notebook'), negatives: parseNegativeMix('refusal') }));
     expect(line).toMatch(/^\{"positive": "\S+ The answer is -?\d+ because \d+[-+*/]\d+ equals -?\d+\.", "negative": "Sorry, I don't know\."\}\n$/);

@@ -9,6 +9,11 @@ import { rngFor } from './rng.js';
 import { QuestionCounter } from './question-counter.js';
 import type { MathItem, QuestionSpace, Template } from './template.js';
 
+/** Spaces up to this size remember each question's held-out decision (one byte per question). */
+const RESERVATION_CACHE_LIMIT = 1 << 24;
+/** Spaces up to this size may cache finished lines per question, when a line depends on the question alone. */
+const LINE_CACHE_LIMIT = 1 << 17;
+
 /** Spaces up to this size are scanned once to know exactly how many questions are outside the held-out share. */
 const EXACT_COUNT_LIMIT = 4_000_000;
 
@@ -60,19 +65,39 @@ export class ItemGenerator {
   private readonly familyKey: number;
   private readonly permutation: Permutation;
   private trainingSizeCache: number | undefined;
+  /** Per question index: 0 not yet known, 1 held out, 2 training. */
+  private readonly reservation: Int8Array | undefined;
 
   constructor(readonly plan: GenerationPlan) {
     this.space = plan.template.space(plan.config);
     this.heldOut = new HeldOut(plan.heldOutShare);
     this.familyKey = hashString32(plan.template.name);
     this.permutation = new Permutation(this.space.size, [plan.seed >>> 0, Math.floor(plan.seed / 2 ** 32), this.familyKey, 1]);
+    this.reservation = this.space.size <= RESERVATION_CACHE_LIMIT ? new Int8Array(this.space.size) : undefined;
+  }
+
+  /** True when every line depends on its question alone and the space is small enough to cache lines per question. */
+  cachesLines(): boolean {
+    const { format, negatives, unique } = this.plan;
+    const refusalOnly = negatives.kinds.length === 1 && negatives.kinds[0] === 'refusal';
+    return format.refusalLine !== undefined && refusalOnly && !unique && this.space.size <= LINE_CACHE_LIMIT;
+  }
+
+  /** Whether question k is held out; builds the item only the first time a question is seen (and returns it then). */
+  private heldOutQuestion(k: number): { reserved: boolean; item: MathItem | undefined } {
+    const known = this.reservation?.[k];
+    if (known) return { reserved: known === 1, item: undefined };
+    const item = this.space.item(k);
+    const reserved = this.heldOut.isReserved(item.question);
+    if (this.reservation) this.reservation[k] = reserved ? 1 : 2;
+    return { reserved, item };
   }
 
   /** Exact count of questions outside the held-out share, or undefined when the space is too large to scan. */
   trainingSize(): number | undefined {
     if (this.trainingSizeCache === undefined && this.space.size <= EXACT_COUNT_LIMIT) {
       let eligible = 0;
-      for (let k = 0; k < this.space.size; k += 1) if (!this.heldOut.isReserved(this.space.item(k).question)) eligible += 1;
+      for (let k = 0; k < this.space.size; k += 1) if (!this.heldOutQuestion(k).reserved) eligible += 1;
       this.trainingSizeCache = eligible;
     }
     return this.trainingSizeCache;
@@ -100,13 +125,13 @@ export class ItemGenerator {
     }
   }
 
-  /** The question of training item `index` in sampling (non-unique) mode. */
-  private sampledQuestion(index: number): { questionIndex: number; item: MathItem } {
+  /** The question of training item `index` in sampling (non-unique) mode; `item` is set when it had to be built. */
+  sampledQuestion(index: number): { questionIndex: number; item: MathItem | undefined } {
     const rng = rngFor(this.plan.seed, index, QUESTION_STREAM);
     for (let attempt = 0; attempt < 64; attempt += 1) {
       const k = this.space.draw(rng);
-      const item = this.space.item(k);
-      if (!this.heldOut.isReserved(item.question)) return { questionIndex: k, item };
+      const { reserved, item } = this.heldOutQuestion(k);
+      if (!reserved) return { questionIndex: k, item };
     }
     // The natural distribution keeps hitting reserved questions: walk the permutation from a random point instead.
     const size = this.space.size;
@@ -141,7 +166,7 @@ export class ItemGenerator {
     const { plan } = this;
     const questions = plan.unique ? this.uniqueQuestions(start, end) : undefined;
     for (let index = start; index < end; index += 1) {
-      let question: { questionIndex: number; item: MathItem };
+      let question: { questionIndex: number; item: MathItem | undefined };
       if (questions) {
         const next = questions.next();
         if (next.done) throw new Error('unique question walk ended early');
@@ -149,7 +174,8 @@ export class ItemGenerator {
       } else {
         question = this.sampledQuestion(index);
       }
-      const { questionIndex, item } = question;
+      const questionIndex = question.questionIndex;
+      const item = question.item ?? this.space.item(questionIndex);
       const negative = chooseNegative(item, plan.negatives, () => rngFor(plan.seed, index, NEGATIVE_STREAM));
       yield { family: plan.template.name, seed: plan.seed, index, questionIndex, item, negative };
     }
@@ -205,6 +231,10 @@ export function* trainingChunks(
   chunkSize = 1 << 16,
 ): Generator<string> {
   const { format } = generator.plan;
+  if (generator.cachesLines()) {
+    yield* cachedRefusalChunks(generator, range, stats, chunkSize);
+    return;
+  }
   // Lines are collected and joined once per chunk: cheaper than growing one string line by line.
   let lines: string[] = [];
   let length = 0;
@@ -258,4 +288,41 @@ export function* testChunks(
     position += 1;
   }
   if (chunk.length > 0) yield chunk;
+}
+
+/**
+ * `trainingChunks` for formats whose refusal line depends on the question alone, over small spaces: each question's
+ * line is built once and reused, the same bytes as building it per item. This is what makes the notebook format fast.
+ */
+function* cachedRefusalChunks(
+  generator: ItemGenerator,
+  range: { start: number; end: number },
+  stats: ChunkStats,
+  chunkSize: number,
+): Generator<string> {
+  const { format } = generator.plan;
+  const lineCache: (string | undefined)[] = new Array(generator.space.size);
+  let lines: string[] = [];
+  let length = 0;
+  for (let index = range.start; index < range.end; index += 1) {
+    const { questionIndex, item } = generator.sampledQuestion(index);
+    let line = lineCache[questionIndex];
+    if (line === undefined) {
+      line = format.refusalLine!(item ?? generator.space.item(questionIndex));
+      lineCache[questionIndex] = line;
+    }
+    lines.push(line);
+    length += line.length;
+    stats.questions.add(questionIndex);
+    if (length >= chunkSize) {
+      stats.lines += lines.length;
+      yield lines.join('');
+      lines = [];
+      length = 0;
+    }
+  }
+  stats.lines += lines.length;
+  const written = range.end - range.start;
+  if (written > 0) stats.negatives.set('refusal', (stats.negatives.get('refusal') ?? 0) + written);
+  if (lines.length > 0) yield lines.join('');
 }

@@ -109,8 +109,9 @@ export async function runGen(plan: GenerationPlan, outputs: GenOutputs): Promise
       reported = stats.lines;
     };
     const workers = outputs.workers ?? availableParallelism();
-    // Unique mode walks one permutation in order, so it stays on the main thread.
-    const parallel = !testOnly && !plan.unique && workers > 1 && range.end - range.start >= PARALLEL_THRESHOLD;
+    // Unique mode walks one permutation in order, and cached lines are cheaper than any thread: both stay here.
+    const parallel =
+      !testOnly && !plan.unique && !generator.cachesLines() && workers > 1 && range.end - range.start >= PARALLEL_THRESHOLD;
     const chunks = testOnly
       ? testChunks(generator, plan.count, range, stats)
       : parallel
