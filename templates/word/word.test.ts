@@ -432,7 +432,9 @@ describe('word space', () => {
       const rng = rngFor(maxQuantity, 0);
       for (let draw = 0; draw < 3000; draw += 1) {
         const item = space.item(space.draw(rng)) as WordItem;
-        expect(checks.get(item.scenario.id)?.(item.params, Rational.parse(item.answer)), item.question).toBe(true);
+        const gold = Rational.parse(item.answer);
+        expect(checks.get(item.scenario.id)?.(item.params, gold), item.question).toBe(true);
+        for (const mistake of item.mistakes(rng)) expect(Rational.parse(mistake.answer).equals(gold)).toBe(false);
       }
     }
     expect(() => spaceOf().item(spaceOf().size)).toThrow(RangeError);

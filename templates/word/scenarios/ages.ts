@@ -12,7 +12,7 @@ export interface FutureSumParams {
 }
 
 const futureSumKit = stepKit<FutureSumParams>();
-const futureSumRelatives = ['mother', 'father', 'aunt', 'uncle', 'grandmother', 'grandfather'];
+const futureSumRelatives = ['mother', 'father', 'aunt', 'uncle', 'older cousin'];
 const futureSumPhrasings: readonly ((params: FutureSumParams) => string)[] = [
   ({ person, relative, age, times, years }) =>
     `${person.name} is ${age} years old. ${person.Possessive} ${relative} is ${times} times as old. How old will the two of them be altogether in ${count(years, year)}?`,
@@ -31,8 +31,9 @@ export const ageFutureSum: Scenario<FutureSumParams> = {
       phrasing: choices.index(futureSumPhrasings.length),
       person: choices.pick(people),
       relative: choices.pick(futureSumRelatives),
-      age: choices.int(2, 12),
-      times: choices.int(2, 5),
+      // A child of 6 to 12 and a factor of 3 to 5 keep the relative between 18 and 60.
+      age: choices.int(6, 12),
+      times: choices.int(3, 5),
       years: choices.int(1, maxQuantity),
     };
   },
