@@ -26,7 +26,7 @@ node -e '
     const s = JSON.parse(fs.readFileSync(dir + "/" + file, "utf8"));
     const test = s.test ? `, test set ${s.test.lines} held-out questions` : "";
     const negatives = Object.entries(s.negatives).map(([k, v]) => `${k} ${v}`).join(", ");
-    console.log(`  ${s.family.padEnd(13)} ${String(s.lines).padStart(7)} ${s.format.padEnd(9)} lines, ${s.uniqueQuestions} unique questions of ${s.spaceSize}${test}${negatives ? "; negatives: " + negatives : ""}`);
+    console.log(`  ${s.family.padEnd(13)} ${String(s.lines).padStart(7)} ${s.format.padEnd(9)} lines, ${s.uniqueExact ? "" : "~"}${s.uniqueQuestions} unique questions of ${s.spaceSize}${test}${negatives ? "; negatives: " + negatives : ""}`);
   }
   console.log("\nsample arith line:  " + fs.readFileSync(dir + "/arith-train.jsonl", "utf8").split("\n")[0]);
   const word = JSON.parse(fs.readFileSync(dir + "/word-dpo.jsonl", "utf8").split("\n")[0]);

@@ -26,6 +26,8 @@ export interface OutputFormat {
   readonly name: string;
   readonly description: string;
   line(record: GeneratedRecord): string;
+  /** Whether lines carry a rejected answer (pairs) or only the right one (SFT, test). */
+  readonly usesNegatives: boolean;
   /**
    * The line of an item whose negative is the refusal, for formats where it depends on the question alone (no index,
    * seed or meta). The generator may then cache lines per question.
@@ -74,6 +76,7 @@ const REFUSAL_JSON = JSON.stringify(REFUSAL);
 
 const dpo: OutputFormat = {
   name: 'dpo',
+  usesNegatives: true,
   description: 'TRL explicit-prompt preference pairs: id, prompt, chosen, rejected, scores, margin, meta',
   line(record) {
     const prompt = record.item.question;
@@ -98,6 +101,7 @@ function notebookRefusalLine(item: MathItem): string {
 
 const notebook: OutputFormat = {
   name: 'notebook',
+  usesNegatives: true,
   description: 'the arithmetic notebook\'s {"positive", "negative"} lines, byte for byte as Python writes them',
   line(record) {
     const { item, negative } = record;
@@ -110,6 +114,7 @@ const notebook: OutputFormat = {
 
 const sft: OutputFormat = {
   name: 'sft',
+  usesNegatives: false,
   description: 'prompt-completion SFT lines: prompt, completion (the worked solution), meta',
   line(record) {
     const { item } = record;
@@ -128,6 +133,7 @@ export function testLine(record: TestRecord): string {
 
 const test: OutputFormat = {
   name: 'test',
+  usesNegatives: false,
   description: 'the notebook\'s {"question", "answer"} test lines, drawn only from the held-out share',
   line: (record) => testLine(record),
 };

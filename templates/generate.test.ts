@@ -164,9 +164,13 @@ describe('question counter', () => {
     const exact = new QuestionCounter(1000);
     for (let i = 0; i < 5000; i += 1) exact.add(i % 700);
     expect(exact.count()).toBe(700);
+    const large = new QuestionCounter(2 ** 40);
+    for (let i = 0; i < 5000; i += 1) large.add((i % 4000) * 7919 + 13);
+    expect(large.exact).toBe(true);
+    expect(large.count()).toBe(4000);
     const sketch = new QuestionCounter(2 ** 40);
-    for (let i = 0; i < 200_000; i += 1) sketch.add(i * 7919 + 13);
+    for (let i = 0; i < 600_000; i += 1) sketch.add(i * 7919 + 13);
     expect(sketch.exact).toBe(false);
-    expect(Math.abs(sketch.count() / 200_000 - 1)).toBeLessThan(0.03);
+    expect(Math.abs(sketch.count() / 600_000 - 1)).toBeLessThan(0.03);
   });
 });

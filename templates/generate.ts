@@ -14,7 +14,9 @@ const RESERVATION_CACHE_LIMIT = 1 << 24;
 /** Spaces up to this size may cache finished lines per question, when a line depends on the question alone. */
 const LINE_CACHE_LIMIT = 1 << 17;
 
-/** Spaces up to this size are scanned once to know exactly how many questions are outside the held-out share. */
+/** Spaces up to this size are always scanned once, so the summary can say how many training questions they hold. */
+const ALWAYS_COUNT_LIMIT = 1 << 16;
+/** Larger spaces are scanned only for --unique runs that ask for most of them, and only up to this size. */
 const EXACT_COUNT_LIMIT = 4_000_000;
 
 // Independent random streams per item: drawing the question, choosing the negative, drawing test questions.
@@ -93,9 +95,15 @@ export class ItemGenerator {
     return { reserved, item };
   }
 
-  /** Exact count of questions outside the held-out share, or undefined when the space is too large to scan. */
+  /**
+   * Exact count of questions outside the held-out share, or undefined when counting would cost more than it can tell:
+   * small spaces are always counted; larger ones only when a --unique run asks for most of their questions.
+   */
   trainingSize(): number | undefined {
-    if (this.trainingSizeCache === undefined && this.space.size <= EXACT_COUNT_LIMIT) {
+    const { size } = this.space;
+    const { unique, count, heldOutShare } = this.plan;
+    const worthCounting = size <= ALWAYS_COUNT_LIMIT || (unique && size <= EXACT_COUNT_LIMIT && count > 0.9 * size * (1 - heldOutShare));
+    if (this.trainingSizeCache === undefined && worthCounting) {
       let eligible = 0;
       for (let k = 0; k < this.space.size; k += 1) if (!this.heldOutQuestion(k).reserved) eligible += 1;
       this.trainingSizeCache = eligible;

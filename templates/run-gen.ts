@@ -143,7 +143,7 @@ export async function runGen(plan: GenerationPlan, outputs: GenOutputs): Promise
       spaceSize: generator.space.size,
       trainingSpaceSize: generator.trainingSize() ?? null,
       heldOutShare: plan.heldOutShare,
-      negatives: Object.fromEntries([...stats.negatives].sort(([a], [b]) => a.localeCompare(b))),
+      negatives: plan.format.usesNegatives ? Object.fromEntries([...stats.negatives].sort(([a], [b]) => a.localeCompare(b))) : {},
       test,
       seconds,
       itemsPerSecond: seconds > 0 ? stats.lines / seconds : 0,
