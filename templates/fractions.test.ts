@@ -198,7 +198,7 @@ describe('fractions', () => {
       expect(error).toBeInstanceOf(EmptySpaceError);
       message = (error as Error).message;
     }
-    expect(message).toMatchInlineSnapshot(`"fractions: these options admit no question: --operations - without --negative-results needs two different operands, but --max-denominator 2 without --mixed-numbers gives only 1"`);
+    expect(message).toMatchInlineSnapshot(`"fractions: these options admit no question: --operations - with --negative-results false needs two different operands, but --max-denominator 2 with --mixed-numbers false gives only 1"`);
   });
 
   test('the config is strict and validates operations', () => {

@@ -167,9 +167,8 @@ class FractionsItem implements MathItem {
   readonly question: string;
   readonly answer: string;
   readonly difficulty: number;
-  readonly fact: string;
-  readonly meta: Readonly<Record<string, unknown>>;
   private readonly result: Rational;
+  private readonly expression: string;
 
   constructor(
     private readonly operation: Operation,
@@ -177,14 +176,21 @@ class FractionsItem implements MathItem {
     private readonly b: Operand,
   ) {
     this.result = apply(operation, a.value, b.value);
-    const expression = `${a.text} ${symbols[operation]} ${b.text}`;
-    this.question = `What is ${expression}?`;
+    this.expression = `${a.text} ${symbols[operation]} ${b.text}`;
+    this.question = `What is ${this.expression}?`;
     this.answer = this.result.toString();
     const mixedCount = (a.mixed ? 1 : 0) + (b.mixed ? 1 : 0);
     const unlike = (operation === '+' || operation === '-') && a.denominator !== b.denominator;
     this.difficulty = 1 + (unlike ? 1 : 0) + (operation === '/' ? 1 : 0) + mixedCount + (this.result.num < 0 ? 1 : 0);
-    this.fact = `${expression} = ${this.answer}`;
-    this.meta = { operation, mixedOperands: mixedCount };
+  }
+
+  // Built on demand: most output formats never read them.
+  get fact(): string {
+    return `${this.expression} = ${this.answer}`;
+  }
+
+  get meta(): Readonly<Record<string, unknown>> {
+    return { operation: this.operation, mixedOperands: (this.a.mixed ? 1 : 0) + (this.b.mixed ? 1 : 0) };
   }
 
   solution(answer: string): string {
@@ -339,8 +345,8 @@ export const fractions: Template<FractionsConfig> = {
     if (space.size === 0) {
       throw new EmptySpaceError(
         'fractions',
-        `--operations ${config.operations} without --negative-results needs two different operands, but --max-denominator ` +
-          `${config.maxDenominator}${config.mixedNumbers ? '' : ' without --mixed-numbers'} gives only ${operands.count}`,
+        `--operations ${config.operations} with --negative-results false needs two different operands, but --max-denominator ` +
+          `${config.maxDenominator}${config.mixedNumbers ? '' : ' with --mixed-numbers false'} gives only ${operands.count}`,
       );
     }
     return space;

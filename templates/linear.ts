@@ -7,6 +7,7 @@ import {
   productSize,
   type MathItem,
   type Mistake,
+  type MistakeKind,
   type QuestionSpace,
   type Template,
 } from './template.js';
@@ -199,8 +200,6 @@ class LinearItem implements MathItem {
   readonly question: string;
   readonly answer: string;
   readonly difficulty: number;
-  readonly fact: string;
-  readonly meta: Readonly<Record<string, unknown>>;
   private readonly c: number;
   private readonly x: Rational;
   private readonly equation: string;
@@ -217,73 +216,113 @@ class LinearItem implements MathItem {
     this.equation = render(form.id, variable, a, b, this.c);
     this.question = `Solve for ${variable}: ${this.equation}`;
     this.answer = this.x.toString();
-    const rational = this.x.den !== 1;
-    this.difficulty = 1 + form.difficulty + (rational ? 1 : 0) + (a < 0 ? 1 : 0);
-    this.fact = `${this.equation} when ${variable} = ${this.answer}`;
-    this.meta = { form: form.id, solution: rational ? 'rational' : 'integer', variable };
+    this.difficulty = 1 + form.difficulty + (this.x.den !== 1 ? 1 : 0) + (a < 0 ? 1 : 0);
+  }
+
+  // Built on demand: most output formats never read them.
+  get fact(): string {
+    return `${this.equation} when ${this.variable} = ${this.answer}`;
+  }
+
+  get meta(): Readonly<Record<string, unknown>> {
+    return { form: this.form.id, solutionKind: this.x.den !== 1 ? 'rational' : 'integer', variable: this.variable };
   }
 
   solution(answer: string): string {
-    return `${this.steps(answer)} The answer is ${answer}.`;
+    return this.solutionBy('right', answer);
   }
 
-  /** The right steps; only the final value is `answer`. */
-  private steps(answer: string): string {
+  /** The worked steps of a route, ending in `answer`. */
+  solutionBy(route: Route, answer: string): string {
+    return `${this.steps(route, answer)} The answer is ${answer}.`;
+  }
+
+  private steps(route: Route, answer: string): string {
     const { form, variable: v, a, b, c } = this;
-    switch (form.id) {
-      case 'ax=c':
-        return `Divide both sides by ${a}: ${v} = ${answer}.`;
-      case 'a(x+b)=c':
-        return `Divide both sides by ${a}: ${v}${plus(b)} = ${Rational.of(c, a).toString()}. ${moveConstant(b)}: ${v} = ${answer}.`;
-      case 'c=ax+b':
-        return `Swap the two sides: ${term(a, v)}${plus(b)} = ${c}. ${isolate(a, b, c - b, v, answer)}`;
+    const rest = c - b;
+    if (form.id === 'ax=c') {
+      switch (route) {
+        case 'divided-upside-down':
+          return `Divide: ${v} = ${a} / ${signed(c)} = ${answer}.`;
+        case 'multiplied':
+          return `Multiply both sides by ${a}: ${v} = ${answer}.`;
+        default:
+          return `Divide both sides by ${a}: ${v} = ${answer}.`;
+      }
+    }
+    if (form.id === 'a(x+b)=c') {
+      const divided = `Divide both sides by ${a}: ${v}${plus(b)} = ${Rational.of(c, a).toString()}.`;
+      switch (route) {
+        case 'moved-wrong-way':
+          return `${divided} ${moveConstant(-b)}: ${v} = ${answer}.`;
+        case 'expanded-partly':
+          return `Expand: ${term(a, v)}${plus(b)} = ${c}. ${moveConstant(b)}: ${term(a, v)} = ${rest}. Divide both sides by ${a}: ${v} = ${answer}.`;
+        case 'multiplied':
+          return `Multiply both sides by ${a}: ${v}${plus(b)} = ${c * a}. ${moveConstant(b)}: ${v} = ${answer}.`;
+        default:
+          return `${divided} ${moveConstant(b)}: ${v} = ${answer}.`;
+      }
+    }
+    const prefix = form.id === 'c=ax+b' ? `Swap the two sides: ${term(a, v)}${plus(b)} = ${c}. ` : '';
+    switch (route) {
+      case 'moved-wrong-way':
+        return `${prefix}${isolate(a, b, c + b, v, answer)}`;
+      case 'divided-upside-down':
+        return `${prefix}${moveConstant(b)}: ${term(a, v)} = ${rest}. Divide: ${v} = ${a} / ${signed(rest)} = ${answer}.`;
+      case 'multiplied':
+        return `${prefix}${moveConstant(b)}: ${term(a, v)} = ${rest}. Multiply both sides by ${a}: ${v} = ${answer}.`;
       default:
-        return isolate(a, b, c - b, v, answer);
+        return `${prefix}${isolate(a, b, rest, v, answer)}`;
     }
   }
 
   mistakes(rng: Rng): Mistake[] {
-    const { form, variable: v, a, b, c, x } = this;
-    const mistakes: Mistake[] = [];
-    const add = (kind: Mistake['kind'], value: Rational | undefined, solution?: string) => {
-      if (value === undefined || value.equals(x)) return;
-      const text = value.toString();
-      if (mistakes.some((mistake) => mistake.answer === text)) return;
-      mistakes.push({ kind, answer: text, solution: `${solution ?? this.steps(text)} The answer is ${text}.` });
-    };
-    add('off-by-one', x.add(Rational.of(rng.chance(0.5) ? 1 : -1)));
+    const { form, a, b, c, x } = this;
+    const mistakes: LinearMistake[] = [];
+    this.offer(mistakes, 'off-by-one', x.add(Rational.of(rng.chance(0.5) ? 1 : -1)), 'right');
     if (form.id === 'ax=c') {
-      add('sign-flip', x.neg());
-      if (c !== 0) {
-        const inverted = Rational.of(a, c);
-        add('inverted-fraction', inverted, `Divide: ${v} = ${a} / ${signed(c)} = ${inverted.toString()}.`);
-      }
-      if (Math.abs(a) !== 1) add('wrong-operation', Rational.of(a * c), `Multiply both sides by ${a}: ${v} = ${a * c}.`);
+      this.offer(mistakes, 'sign-flip', x.neg(), 'right');
+      if (c !== 0) this.offer(mistakes, 'inverted-fraction', Rational.of(a, c), 'divided-upside-down');
+      if (Math.abs(a) !== 1) this.offer(mistakes, 'wrong-operation', Rational.of(a * c), 'multiplied');
     } else if (form.id === 'a(x+b)=c') {
-      const moved = Rational.of(c, a).add(Rational.of(b));
-      add('sign-flip', moved, `Divide both sides by ${a}: ${v}${plus(b)} = ${Rational.of(c, a).toString()}. ${moveConstant(-b)}: ${v} = ${moved.toString()}.`);
-      const partial = Rational.of(c - b, a);
-      add(
-        'skipped-step',
-        partial,
-        `Expand: ${term(a, v)}${plus(b)} = ${c}. ${moveConstant(b)}: ${term(a, v)} = ${c - b}. Divide both sides by ${a}: ${v} = ${partial.toString()}.`,
-      );
-      const multiplied = Rational.of(c * a - b);
-      add('wrong-operation', multiplied, `Multiply both sides by ${a}: ${v}${plus(b)} = ${c * a}. ${moveConstant(b)}: ${v} = ${multiplied.toString()}.`);
+      this.offer(mistakes, 'sign-flip', Rational.of(c, a).add(Rational.of(b)), 'moved-wrong-way');
+      this.offer(mistakes, 'skipped-step', Rational.of(c - b, a), 'expanded-partly');
+      this.offer(mistakes, 'wrong-operation', Rational.of(c * a - b), 'multiplied');
     } else {
-      const prefix = form.id === 'c=ax+b' ? `Swap the two sides: ${term(a, v)}${plus(b)} = ${c}. ` : '';
-      const wrongSide = c + b;
-      const flipped = Rational.of(wrongSide, a);
-      add('sign-flip', flipped, `${prefix}${isolate(a, b, wrongSide, v, flipped.toString())}`);
-      const rest = c - b;
-      const moved = `${prefix}${moveConstant(b)}: ${term(a, v)} = ${rest}.`;
-      if (rest !== 0) {
-        const inverted = Rational.of(a, rest);
-        add('inverted-fraction', inverted, `${moved} Divide: ${v} = ${a} / ${signed(rest)} = ${inverted.toString()}.`);
-      }
-      if (Math.abs(a) !== 1) add('wrong-operation', Rational.of(rest * a), `${moved} Multiply both sides by ${a}: ${v} = ${rest * a}.`);
+      this.offer(mistakes, 'sign-flip', Rational.of(c + b, a), 'moved-wrong-way');
+      if (c - b !== 0) this.offer(mistakes, 'inverted-fraction', Rational.of(a, c - b), 'divided-upside-down');
+      if (Math.abs(a) !== 1) this.offer(mistakes, 'wrong-operation', Rational.of((c - b) * a), 'multiplied');
     }
     return mistakes;
+  }
+
+  private offer(mistakes: LinearMistake[], kind: MistakeKind, value: Rational, route: Route): void {
+    if (value.equals(this.x)) return;
+    const answer = value.toString();
+    for (const mistake of mistakes) if (mistake.answer === answer) return;
+    mistakes.push(new LinearMistake(kind, answer, this, route));
+  }
+}
+
+/** How a solution isolates the unknown: rightly, or with a classic slip. */
+type Route =
+  | 'right'
+  | 'moved-wrong-way' // moved the constant across without changing its sign
+  | 'divided-upside-down' // divided the coefficient by the other side
+  | 'multiplied' // multiplied by the coefficient instead of dividing
+  | 'expanded-partly'; // a(x + b) expanded as ax + b
+
+/** A wrong answer whose worked solution is rendered only when asked for (most are never shown). */
+class LinearMistake implements Mistake {
+  constructor(
+    readonly kind: MistakeKind,
+    readonly answer: string,
+    private readonly item: LinearItem,
+    private readonly route: Route,
+  ) {}
+
+  get solution(): string {
+    return this.item.solutionBy(this.route, this.answer);
   }
 }
 

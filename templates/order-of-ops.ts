@@ -367,8 +367,6 @@ class OrderOfOpsItem implements MathItem {
   readonly question: string;
   readonly answer: string;
   readonly difficulty: number;
-  readonly fact: string;
-  readonly meta: Readonly<Record<string, unknown>>;
   private readonly root: Node;
   private readonly expression: string;
 
@@ -389,8 +387,15 @@ class OrderOfOpsItem implements MathItem {
     this.question = `${text} = ?`;
     this.answer = String(this.root.value);
     this.difficulty = shape.terms - 1 + shape.depth;
-    this.fact = `${text} = ${this.answer}`;
-    this.meta = { terms: shape.terms, depth: shape.depth, operators: operators.join('') };
+  }
+
+  // Built on demand: most output formats never read them.
+  get fact(): string {
+    return `${this.expression} = ${this.answer}`;
+  }
+
+  get meta(): Readonly<Record<string, unknown>> {
+    return { terms: this.shape.terms, depth: this.shape.depth, operators: this.operators.join('') };
   }
 
   solution(answer: string): string {

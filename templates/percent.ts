@@ -163,8 +163,6 @@ class PercentItem implements MathItem {
   readonly question: string;
   readonly answer: string;
   readonly difficulty: number;
-  readonly fact: string;
-  readonly meta: Readonly<Record<string, unknown>>;
   /** The shown amount derived from the base: p% of it, the new value, the part, or the sale price. */
   private readonly other: number;
   private readonly value: Rational;
@@ -181,7 +179,6 @@ class PercentItem implements MathItem {
         this.value = Rational.of(percent * base, 100);
         this.answer = this.value.toDecimal();
         this.question = `What is ${percent}% of ${base}?`;
-        this.fact = `${percent}% of ${base} = ${this.answer}`;
         this.difficulty = 1 + (this.value.isInteger() ? 0 : 1);
         break;
       case 'percent-increase':
@@ -192,7 +189,6 @@ class PercentItem implements MathItem {
         this.answer = `${percent}%`;
         const word = increase ? 'increase' : 'decrease';
         this.question = `What is the percent ${word} from ${base} to ${this.other}?`;
-        this.fact = `${base} to ${this.other} is a ${percent}% ${word}`;
         this.difficulty = 2;
         break;
       }
@@ -201,7 +197,6 @@ class PercentItem implements MathItem {
         this.value = Rational.of(base);
         this.answer = String(base);
         this.question = `${share} is ${percent}% of what number?`;
-        this.fact = `${share} is ${percent}% of ${base}`;
         this.difficulty = 2;
         break;
       case 'discount':
@@ -209,13 +204,34 @@ class PercentItem implements MathItem {
         this.value = Rational.of(base);
         this.answer = String(base);
         this.question = `After a ${percent}% discount, an item costs $${this.other}. What was the original price in dollars?`;
-        this.fact = `${base} less ${percent}% is ${this.other}`;
         this.difficulty = 3;
         break;
     }
     if (percent > 100) this.difficulty += 1;
-    const unit = shape === 'percent-increase' || shape === 'percent-decrease' ? '%' : shape === 'discount' ? '$' : undefined;
-    this.meta = unit === undefined ? { kind: shape, percent } : { kind: shape, percent, unit };
+  }
+
+  // Built on demand: most output formats never read them.
+  get fact(): string {
+    const { percent: p, base, other } = this;
+    switch (this.shape) {
+      case 'percent-of':
+        return `${p}% of ${base} = ${this.answer}`;
+      case 'percent-increase':
+        return `${base} to ${other} is a ${p}% increase`;
+      case 'percent-decrease':
+        return `${base} to ${other} is a ${p}% decrease`;
+      case 'reverse-percent':
+        return `${other} is ${p}% of ${base}`;
+      case 'discount':
+        return `${base} less ${p}% is ${other}`;
+    }
+  }
+
+  /** `unit` is "%" for percent-change answers ("25%") and "$" for discount answers (a plain number of dollars). */
+  get meta(): Readonly<Record<string, unknown>> {
+    const { shape, percent } = this;
+    if (shape === 'percent-increase' || shape === 'percent-decrease') return { kind: shape, percent, unit: '%' };
+    return shape === 'discount' ? { kind: shape, percent, unit: '$' } : { kind: shape, percent };
   }
 
   solution(answer: string): string {
