@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Rng } from './rng.js';
-import { EmptySpaceError, type MathItem, type Mistake, type QuestionSpace, type Template } from './template.js';
+import { EmptySpaceError, type MathItem, type Mistake, type QuestionSpace, type Stratum, type Template } from './template.js';
 
 /** Options of the notebook's arithmetic generator; the defaults reproduce it. */
 export const ArithConfig = z
@@ -181,6 +181,7 @@ interface Block {
 /** The arithmetic question space: blocks of (operator, form) over that operator's valid facts. */
 class ArithSpace implements QuestionSpace {
   readonly size: number;
+  readonly strata: readonly Stratum[];
   private readonly blocks: Block[] = [];
   private readonly operatorBlocks: Block[][] = [];
   private readonly operatorFormWeights: number[][] = [];
@@ -204,6 +205,15 @@ class ArithSpace implements QuestionSpace {
       this.operatorFormWeights.push(blocks.map((block) => block.form.weight));
     }
     this.size = start;
+    // A block's share of draws: operators equally often, forms by their notebook weights within their operator.
+    this.strata = this.operatorBlocks.flatMap((blocks, operatorIndex) => {
+      const weights = this.operatorFormWeights[operatorIndex] as number[];
+      const total = weights.reduce((sum, weight) => sum + weight, 0);
+      return blocks.map((block, formIndex) => ({
+        size: block.facts.count,
+        weight: (weights[formIndex] as number) / total / this.operatorBlocks.length,
+      }));
+    });
   }
 
   /** The notebook's distribution: operators equally often, forms by their notebook shares, facts as the notebook draws them. */

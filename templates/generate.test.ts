@@ -159,6 +159,29 @@ describe('arith generation', () => {
   });
 });
 
+describe('--unique keeps the family mix', () => {
+  test('word scenarios take equal turns instead of following their block sizes', () => {
+    const plan = planFor('word', { count: 3500, unique: true });
+    const perScenario = new Map<string, number>();
+    for (const record of new ItemGenerator(plan).records(0, plan.count)) {
+      const scenario = record.item.meta?.scenario as string;
+      perScenario.set(scenario, (perScenario.get(scenario) ?? 0) + 1);
+    }
+    const counts = [...perScenario.values()];
+    expect(Math.max(...counts) - Math.min(...counts)).toBeLessThanOrEqual(2);
+  });
+
+  test('arith operators share a unique set equally until the small ones run out', () => {
+    const plan = planFor('arith', { count: 3000, unique: true });
+    const perOperator: Record<string, number> = {};
+    for (const record of new ItemGenerator(plan).records(0, plan.count)) {
+      const operator = record.item.meta?.operator as string;
+      perOperator[operator] = (perOperator[operator] ?? 0) + 1;
+    }
+    for (const operator of ['+', '-', '*', '/']) expect(perOperator[operator]).toBeGreaterThanOrEqual(745);
+  });
+});
+
 describe('question counter', () => {
   test('counts exactly for small spaces and estimates within 3% for huge ones', () => {
     const exact = new QuestionCounter(1000);

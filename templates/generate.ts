@@ -152,14 +152,50 @@ export class ItemGenerator {
     throw new SpaceExhaustedError(`${this.plan.template.name}: every question falls in the held-out test share`);
   }
 
-  /** Training questions [start, end) in unique mode: the questions outside the held-out share, along the permutation. */
+  /**
+   * Training questions [start, end) in unique mode. Each stratum of the space is walked along its own seeded
+   * permutation, and strata take turns by weight (stride scheduling: the next question comes from the stratum whose
+   * count of taken questions, plus one, divided by its weight is smallest), skipping held-out questions and exhausted
+   * strata. Sequential, so shard k scans the questions before its slice without building their records.
+   */
   private *uniqueQuestions(start: number, end: number): Generator<{ questionIndex: number; item: MathItem }> {
+    const strata = this.space.strata ?? [{ size: this.space.size, weight: 1 }];
+    const walks = strata.map((stratum, index) => ({
+      offset: 0,
+      size: stratum.size,
+      weight: stratum.weight,
+      position: 0,
+      taken: 0,
+      permutation:
+        strata.length === 1
+          ? this.permutation
+          : new Permutation(stratum.size, [this.plan.seed >>> 0, Math.floor(this.plan.seed / 2 ** 32), this.familyKey, 2, index]),
+    }));
+    let offset = 0;
+    for (const walk of walks) {
+      walk.offset = offset;
+      offset += walk.size;
+    }
     let rank = 0;
-    for (let position = 0; position < this.space.size && rank < end; position += 1) {
-      const k = this.permutation.at(position);
-      const item = this.space.item(k);
-      if (this.heldOut.isReserved(item.question)) continue;
-      if (rank >= start) yield { questionIndex: k, item };
+    while (rank < end) {
+      let next: (typeof walks)[number] | undefined;
+      let best = Infinity;
+      for (const walk of walks) {
+        if (walk.position >= walk.size) continue;
+        // A zero-weight stratum is used only once every weighted one is exhausted.
+        const finish = walk.weight > 0 ? (walk.taken + 1) / walk.weight : Number.MAX_VALUE;
+        if (next === undefined || finish < best) {
+          best = finish;
+          next = walk;
+        }
+      }
+      if (!next) break;
+      const k = next.offset + next.permutation.at(next.position);
+      next.position += 1;
+      const { reserved, item } = this.heldOutQuestion(k);
+      if (reserved) continue;
+      next.taken += 1;
+      if (rank >= start) yield { questionIndex: k, item: item ?? this.space.item(k) };
       rank += 1;
     }
     if (rank < end) {

@@ -13,6 +13,7 @@ export type MistakeKind =
   | 'skipped-step'
   | 'wrong-base'
   | 'unreduced'
+  | 'wrong-conversion'
   | 'ignored-precedence'
   | 'ignored-parentheses';
 
@@ -49,9 +50,21 @@ export interface MathItem {
  */
 export interface QuestionSpace {
   readonly size: number;
+  /**
+   * Consecutive blocks of the space (sizes sum to `size`) with the share of draws each gets. A --unique walk
+   * interleaves blocks by weight, so a unique set has the family's mix rather than one dominated by its largest block.
+   * Without strata the space is one block.
+   */
+  readonly strata?: readonly Stratum[];
   /** A question index drawn with the family's natural distribution (uniform unless the family says otherwise). */
   draw(rng: Rng): number;
   item(index: number): MathItem;
+}
+
+/** A block of a question space and its share of the family's natural distribution. */
+export interface Stratum {
+  readonly size: number;
+  readonly weight: number;
 }
 
 /** A family of procedurally generated math questions, registered once in templates/index.ts. */

@@ -7,6 +7,7 @@ import {
   type MathItem,
   type Mistake,
   type QuestionSpace,
+  type Stratum,
   type Template,
   decodeMixedRadix,
   productSize,
@@ -76,6 +77,7 @@ interface Block {
 /** The word-problem space: one block per selected scenario, each a product of its independent choices. */
 class WordSpace implements QuestionSpace {
   readonly size: number;
+  readonly strata: readonly Stratum[];
   private readonly blocks: Block[] = [];
 
   constructor(
@@ -90,6 +92,7 @@ class WordSpace implements QuestionSpace {
       start += size;
     }
     this.size = productSize([start]);
+    this.strata = this.blocks.map((block) => ({ size: block.size, weight: 1 }));
   }
 
   /** Scenarios equally often, whatever their sizes, then a uniform question inside the scenario. */
