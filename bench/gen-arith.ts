@@ -18,7 +18,7 @@ interface GenRun {
 
 function runGen(args: string[]): GenRun {
   const started = performance.now();
-  const result = spawnSync(process.execPath, ['--import', 'tsx', 'bench/measure-cli.ts', 'gen', 'arith', ...args, '--json'], {
+  const result = spawnSync(process.execPath, ['--max-semi-space-size=8', 'bench/measure-cli.mjs', 'gen', 'arith', ...args, '--json'], {
     encoding: 'utf8',
     maxBuffer: 1 << 24,
   });

@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 out=${1:-runs/demo}
 mkdir -p "$out"
-veridata() { node --import tsx src/cli/bin.ts "$@"; }
+veridata() { node --max-semi-space-size=8 --import tsx src/cli/bin.ts "$@"; }
 
 echo "== arithmetic DPO set, the notebook's format, with a held-out test set =="
 veridata gen arith --count 400000 --seed 1 --format notebook \

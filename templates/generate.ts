@@ -353,6 +353,8 @@ function* cachedRefusalChunks(
     let line = lineCache[questionIndex];
     if (line === undefined) {
       line = format.refusalLine!(item ?? generator.space.item(questionIndex));
+      // Reading a character flattens V8's rope of concatenated parts, so the cache holds one compact string per line.
+      line.charCodeAt(0);
       lineCache[questionIndex] = line;
     }
     lines.push(line);

@@ -51,6 +51,13 @@ function sameValue(left: string, right: string): boolean {
   }
 }
 
+/** The last-resort wrong answer, gold + 1 in the gold's own format (a percent stays a percent). */
+export function offByOne(answer: string): Mistake {
+  const value = Rational.parse(answer).add(Rational.one);
+  const text = value.isTerminating() && /\./.test(answer) ? value.toDecimal() : value.toString();
+  return { kind: 'off-by-one', answer: answer.trim().endsWith('%') ? `${text}%` : text };
+}
+
 const REFUSAL_NEGATIVE: Negative = { label: 'refusal', text: REFUSAL };
 
 /**
@@ -64,8 +71,7 @@ export function chooseNegative(item: MathItem, mix: NegativeMix, rngOf: () => Rn
   const kind = mix.kinds.length === 1 ? mix.kinds[0] : mix.kinds[rng.weighted(mix.weights)];
   if (kind === 'refusal') return REFUSAL_NEGATIVE;
   const mistakes = item.mistakes(rng).filter((mistake) => !sameValue(mistake.answer, item.answer));
-  const mistake: Mistake =
-    mistakes.length > 0 ? rng.pick(mistakes) : { kind: 'off-by-one', answer: Rational.parse(item.answer).add(Rational.one).toString() };
+  const mistake: Mistake = mistakes.length > 0 ? rng.pick(mistakes) : offByOne(item.answer);
   return {
     label: `wrong:${mistake.kind}`,
     text: mistake.solution ?? item.solution(mistake.answer),

@@ -3,7 +3,7 @@ import { all, create, type FactoryFunctionMap, type Fraction, type MathNode, typ
 import { describe, expect, test } from 'vitest';
 import { orderOfOps, OrderOfOpsConfig } from './order-of-ops.js';
 import { rngFor } from './rng.js';
-import { EmptySpaceError } from './template.js';
+import { EmptySpaceError, SpaceTooLargeError } from './template.js';
 
 const math = create(all as FactoryFunctionMap, { number: 'Fraction' });
 
@@ -239,8 +239,8 @@ describe('order-of-ops', () => {
     expect(message({ minOperand: 9, maxOperand: 3 })).toMatchInlineSnapshot(`"order-of-ops: these options admit no question: --min-operand 9 is greater than --max-operand 3"`);
     expect(message({ operators: '/', minTerms: 3 })).toMatchInlineSnapshot(`"order-of-ops: these options admit no question: --operators / makes no exact expression with 3 to 4 terms (each division needs a plain number after it, and a number or a product ending in one before it)"`);
     expect(message({ operators: '/', minOperand: 0, maxOperand: 0 })).toMatchInlineSnapshot(`"order-of-ops: these options admit no question: --operators / with --max-operand 0 has no nonzero divisor"`);
-    // A space too large to walk is refused by productSize before any value could leave the safe integers.
-    expect(() => orderOfOps.space(OrderOfOpsConfig.parse({ maxOperand: 1000, maxTerms: 6, maxDepth: 0 }))).toThrow(/exceeds 2\^52/);
+    // A space too large to walk is refused by productSize, as a user error, before any value leaves the safe integers.
+    expect(() => orderOfOps.space(OrderOfOpsConfig.parse({ maxOperand: 1000, maxTerms: 6, maxDepth: 0 }))).toThrow(SpaceTooLargeError);
   });
 
   test('the config is strict and validates operators', () => {

@@ -105,12 +105,19 @@ export function decodeMixedRadix(index: number, radices: readonly number[]): num
   return digits;
 }
 
+/** Options whose question space is too large to index exactly. */
+export class SpaceTooLargeError extends VeridataError {
+  constructor(size: number) {
+    super('SPACE_TOO_LARGE', `these options make a question space of about ${size.toExponential(2)} questions, more than 2^52`, {
+      hint: 'Narrow the ranges (see `veridata gen <family> --help`); 2^52 questions is far more than any data set needs.',
+    });
+  }
+}
+
 /** The size of a product space, refusing sizes a permutation cannot walk exactly. */
 export function productSize(radices: readonly number[]): number {
   let size = 1;
   for (const radix of radices) size *= radix;
-  if (!Number.isSafeInteger(size) || size > 2 ** 52) {
-    throw new RangeError(`question space of ${size} exceeds 2^52; narrow the family's ranges`);
-  }
+  if (!Number.isSafeInteger(size) || size > 2 ** 52) throw new SpaceTooLargeError(size);
   return size;
 }

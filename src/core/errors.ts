@@ -23,6 +23,7 @@ export type ErrorCode =
   | 'UNKNOWN_NAME'
   | 'EMPTY_SPACE'
   | 'SPACE_EXHAUSTED'
+  | 'SPACE_TOO_LARGE'
   | 'OUTPUT_UNWRITABLE'
   | 'INPUT_UNREADABLE'
   | 'CHECK_FAILED'
@@ -37,6 +38,7 @@ const exitCodeFor: Record<ErrorCode, ExitCode> = {
   UNKNOWN_NAME: ExitCode.badInput,
   EMPTY_SPACE: ExitCode.badInput,
   SPACE_EXHAUSTED: ExitCode.badInput,
+  SPACE_TOO_LARGE: ExitCode.badInput,
   OUTPUT_UNWRITABLE: ExitCode.badInput,
   INPUT_UNREADABLE: ExitCode.badInput,
   CHECK_FAILED: ExitCode.checkFailed,

@@ -116,6 +116,7 @@ describe('veridata gen refuses bad input with exit 2 and a clear message', () =>
     ['unknown negative kind', ['gen', 'arith', '--negatives', 'refusal,silly'], /^\[INVALID_OPTION\] --negatives: unknown negative kind "silly"/],
     ['a shard outside the range', ['gen', 'arith', '--shard', '3/3'], /^\[INVALID_OPTION\] --shard: shard index 3 is outside 0..2/],
     ['more unique questions than the space holds', ['gen', 'arith', '--unique', '--count', '60000'], /^\[SPACE_EXHAUSTED\] arith: --unique asks for 60000 distinct questions, but these options hold 52792 distinct questions, \d+ of them outside the held-out test share; it could make \d+/],
+    ['options whose space is too large to index', ['gen', 'order-of-ops', '--max-terms', '6', '--max-depth', '3', '--max-operand', '1000'], /^\[SPACE_TOO_LARGE\] these options make a question space of about 3\.65e\+18 questions, more than 2\^52/],
     ['an unknown family option', ['gen', 'arith', '--max-operandz', '5'], /^\[INVALID_OPTION\] unknown option '--max-operandz'/],
   ];
   test.each(cases)('%s', async (_name, args, message) => {
