@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Rng } from './rng.js';
-import { EmptySpaceError, type MathItem, type Mistake, type QuestionSpace, type Stratum, type Template } from './template.js';
+import { EmptySpaceError, locateBlock, type MathItem, type Mistake, type QuestionSpace, type Stratum, type Template } from './template.js';
 
 /** Options of the notebook's arithmetic generator; the defaults reproduce it. */
 export const ArithConfig = z
@@ -108,13 +108,7 @@ class FactTable {
   }
 
   fact(index: number): [number, number] {
-    let low = 0;
-    let high = this.starts.length - 1;
-    while (low < high) {
-      const middle = (low + high + 1) >> 1;
-      if ((this.starts[middle] as number) <= index) low = middle;
-      else high = middle - 1;
-    }
+    const low = locateBlock(this.starts, index);
     return [this.firsts[low] as number, (this.lows[low] as number) + index - (this.starts[low] as number)];
   }
 
@@ -183,6 +177,7 @@ class ArithSpace implements QuestionSpace {
   readonly size: number;
   readonly strata: readonly Stratum[];
   private readonly blocks: Block[] = [];
+  private readonly blockStarts: number[] = [];
   private readonly operatorBlocks: Block[][] = [];
   private readonly operatorFormWeights: number[][] = [];
 
@@ -201,6 +196,7 @@ class ArithSpace implements QuestionSpace {
         return block;
       });
       this.blocks.push(...blocks);
+      this.blockStarts.push(...blocks.map((block) => block.start));
       this.operatorBlocks.push(blocks);
       this.operatorFormWeights.push(blocks.map((block) => block.form.weight));
     }
@@ -225,14 +221,7 @@ class ArithSpace implements QuestionSpace {
   }
 
   item(index: number): MathItem {
-    let low = 0;
-    let high = this.blocks.length - 1;
-    while (low < high) {
-      const middle = (low + high + 1) >> 1;
-      if ((this.blocks[middle] as Block).start <= index) low = middle;
-      else high = middle - 1;
-    }
-    const block = this.blocks[low] as Block;
+    const block = this.blocks[locateBlock(this.blockStarts, index)] as Block;
     const [first, second] = block.facts.fact(index - block.start);
     const [a, b] = operandsOf(block.operator, first, second);
     return new ArithItem(block.operator, block.form, a, b);

@@ -9,6 +9,7 @@ import {
   type Mistake,
   type MistakeKind,
   type QuestionSpace,
+  locateBlock,
   type Template,
 } from './template.js';
 
@@ -114,18 +115,6 @@ interface Segment {
   readonly blockStarts: number[];
 }
 
-/** Largest i with starts[i] <= index (starts ascending, starts[0] = 0). */
-function locate(starts: readonly number[], index: number): number {
-  let low = 0;
-  let high = starts.length - 1;
-  while (low < high) {
-    const middle = (low + high + 1) >> 1;
-    if ((starts[middle] as number) <= index) low = middle;
-    else high = middle - 1;
-  }
-  return low;
-}
-
 class LinearSpace implements QuestionSpace {
   readonly size: number;
   private readonly segments: Segment[] = [];
@@ -171,9 +160,9 @@ class LinearSpace implements QuestionSpace {
   }
 
   item(index: number): MathItem {
-    const segment = this.segments[locate(this.segmentStarts, index)] as Segment;
+    const segment = this.segments[locateBlock(this.segmentStarts, index)] as Segment;
     const offset = index - segment.start;
-    const block = segment.blocks[locate(segment.blockStarts, offset)] as CoefficientBlock;
+    const block = segment.blocks[locateBlock(segment.blockStarts, offset)] as CoefficientBlock;
     const constantCount = segment.form.usesConstant ? this.constants.length : 1;
     const [variableDigit, constantDigit, solutionDigit] = decodeMixedRadix(offset - block.start, [
       this.variables.length,

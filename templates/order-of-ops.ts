@@ -7,6 +7,7 @@ import {
   type Mistake,
   type MistakeKind,
   type QuestionSpace,
+  locateBlock,
   type Template,
 } from './template.js';
 
@@ -316,14 +317,7 @@ class OrderOfOpsSpace implements QuestionSpace {
   }
 
   item(index: number): MathItem {
-    let low = 0;
-    let high = this.blockStarts.length - 1;
-    while (low < high) {
-      const middle = (low + high + 1) >> 1;
-      if ((this.blockStarts[middle] as number) <= index) low = middle;
-      else high = middle - 1;
-    }
-    const block = this.blocks[low] as Block;
+    const block = this.blocks[locateBlock(this.blockStarts, index)] as Block;
     const offset = index - block.start;
     const count = block.skeletons.length;
     const which = offset % count;

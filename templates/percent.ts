@@ -8,6 +8,7 @@ import {
   type Mistake,
   type MistakeKind,
   type QuestionSpace,
+  locateBlock,
   type Template,
 } from './template.js';
 
@@ -74,18 +75,6 @@ interface Segment {
   readonly rowStarts: number[];
 }
 
-/** Largest i with starts[i] <= index (starts ascending, starts[0] = 0). */
-function locate(starts: readonly number[], index: number): number {
-  let low = 0;
-  let high = starts.length - 1;
-  while (low < high) {
-    const middle = (low + high + 1) >> 1;
-    if ((starts[middle] as number) <= index) low = middle;
-    else high = middle - 1;
-  }
-  return low;
-}
-
 class PercentSpace implements QuestionSpace {
   readonly size: number;
   private readonly segments: Segment[] = [];
@@ -127,9 +116,9 @@ class PercentSpace implements QuestionSpace {
   }
 
   item(index: number): MathItem {
-    const segment = this.segments[locate(this.segmentStarts, index)] as Segment;
+    const segment = this.segments[locateBlock(this.segmentStarts, index)] as Segment;
     const offset = index - segment.start;
-    const row = segment.rows[locate(segment.rowStarts, offset)] as Row;
+    const row = segment.rows[locateBlock(segment.rowStarts, offset)] as Row;
     const base = row.unit * (row.firstMultiple + offset - row.start);
     return new PercentItem(segment.shape, row.percent, base);
   }

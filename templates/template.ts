@@ -114,6 +114,21 @@ export class SpaceTooLargeError extends VeridataError {
   }
 }
 
+/**
+ * The block holding `index` in a space cut into consecutive blocks: the largest i with starts[i] <= index
+ * (starts ascending, starts[0] = 0). Binary search, so spaces may have thousands of blocks.
+ */
+export function locateBlock(starts: readonly number[], index: number): number {
+  let low = 0;
+  let high = starts.length - 1;
+  while (low < high) {
+    const middle = (low + high + 1) >> 1;
+    if ((starts[middle] as number) <= index) low = middle;
+    else high = middle - 1;
+  }
+  return low;
+}
+
 /** The size of a product space, refusing sizes a permutation cannot walk exactly. */
 export function productSize(radices: readonly number[]): number {
   let size = 1;

@@ -10,6 +10,7 @@ import {
   type Stratum,
   type Template,
   decodeMixedRadix,
+  locateBlock,
   productSize,
 } from '../template.js';
 import { type AnyScenario, Choices, radicesOf } from './scenario.js';
@@ -79,6 +80,7 @@ class WordSpace implements QuestionSpace {
   readonly size: number;
   readonly strata: readonly Stratum[];
   private readonly blocks: Block[] = [];
+  private readonly blockStarts: number[];
 
   constructor(
     selected: readonly AnyScenario[],
@@ -93,6 +95,7 @@ class WordSpace implements QuestionSpace {
     }
     this.size = productSize([start]);
     this.strata = this.blocks.map((block) => ({ size: block.size, weight: 1 }));
+    this.blockStarts = this.blocks.map((block) => block.start);
   }
 
   /** Scenarios equally often, whatever their sizes, then a uniform question inside the scenario. */
@@ -105,14 +108,7 @@ class WordSpace implements QuestionSpace {
     if (!(index >= 0 && index < this.size) || !Number.isInteger(index)) {
       throw new RangeError(`question index ${index} outside [0, ${this.size})`);
     }
-    let low = 0;
-    let high = this.blocks.length - 1;
-    while (low < high) {
-      const middle = (low + high + 1) >> 1;
-      if ((this.blocks[middle] as Block).start <= index) low = middle;
-      else high = middle - 1;
-    }
-    const block = this.blocks[low] as Block;
+    const block = this.blocks[locateBlock(this.blockStarts, index)] as Block;
     const digits = decodeMixedRadix(index - block.start, block.radices);
     return new WordItem(block.plan, block.plan.scenario.choose(new Choices(digits), this.maxQuantity));
   }
