@@ -7,6 +7,7 @@ import { templates } from './index.js';
 import { parseNegativeMix } from './negatives.js';
 import { QuestionCounter } from './question-counter.js';
 import { Rational } from './rational.js';
+import { rngFor } from './rng.js';
 
 function planFor(family: string, overrides: Partial<GenerationPlan> = {}): GenerationPlan {
   const template = templates.get(family);
@@ -36,6 +37,23 @@ function text(plan: GenerationPlan, range?: { start: number; end: number }): str
 const families = templates.names();
 
 describe.each(families)('generation of %s', (family) => {
+  test('item(k) is pure: a fresh space gives the same question, answer, solution and mistakes', () => {
+    const template = templates.get(family);
+    const config = template.config.parse({});
+    const [first, second] = [template.space(config), template.space(config)];
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: first.size - 1 }), (index) => {
+        const [left, right] = [first.item(index), second.item(index)];
+        expect(right.question).toBe(left.question);
+        expect(right.answer).toBe(left.answer);
+        expect(right.solution(right.answer)).toBe(left.solution(left.answer));
+        const mistakes = (item: typeof left) => item.mistakes(rngFor(7, index)).map((mistake) => [mistake.kind, mistake.answer, mistake.solution]);
+        expect(mistakes(right)).toEqual(mistakes(left));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
   test('item i depends on (seed, i) alone: any window recomputes the same records', () => {
     const plan = planFor(family, { count: 300 });
     const whole = text(plan).split('\n');
