@@ -1,6 +1,15 @@
 import { z } from 'zod';
 import type { Rng } from './rng.js';
-import { EmptySpaceError, locateBlock, type MathItem, type Mistake, type QuestionSpace, type Stratum, type Template } from './template.js';
+import {
+  EmptySpaceError,
+  locateBlock,
+  requireOrderedRanges,
+  type MathItem,
+  type Mistake,
+  type QuestionSpace,
+  type Stratum,
+  type Template,
+} from './template.js';
 
 /** Options of the notebook's arithmetic generator; the defaults reproduce it. */
 export const ArithConfig = z
@@ -329,12 +338,7 @@ export const arith: Template<ArithConfig> = {
   description: 'the arithmetic notebook: a op b=? and find-x forms, exact division, results in a range',
   config: ArithConfig,
   space(config) {
-    if (config.minOperand > config.maxOperand) {
-      throw new EmptySpaceError('arith', `--min-operand ${config.minOperand} is greater than --max-operand ${config.maxOperand}`);
-    }
-    if (config.minResult > config.maxResult) {
-      throw new EmptySpaceError('arith', `--min-result ${config.minResult} is greater than --max-result ${config.maxResult}`);
-    }
+    requireOrderedRanges('arith', config, ['operand', 'result']);
     const space = new ArithSpace(config);
     if (space.size === 0) {
       throw new EmptySpaceError(

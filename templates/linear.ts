@@ -11,6 +11,7 @@ import {
   type QuestionSpace,
   locateBlock,
   type Template,
+  requireOrderedRanges,
 } from './template.js';
 
 const formIds = ['ax+b=c', 'b+ax=c', 'c=ax+b', 'a(x+b)=c', 'ax=c'] as const;
@@ -343,12 +344,7 @@ export const linear: Template<LinearConfig> = {
   description: 'linear equations ax + b = c, a(x + b) = c and variants, built from an integer or rational solution',
   config: LinearConfig,
   space(config) {
-    const check = (low: number, high: number, name: string) => {
-      if (low > high) throw new EmptySpaceError('linear', `--min-${name} ${low} is greater than --max-${name} ${high}`);
-    };
-    check(config.minCoefficient, config.maxCoefficient, 'coefficient');
-    check(config.minConstant, config.maxConstant, 'constant');
-    check(config.minSolution, config.maxSolution, 'solution');
+    requireOrderedRanges('linear', config, ['coefficient', 'constant', 'solution']);
     const formList = parseForms(config.forms);
     if (config.minCoefficient === 0 && config.maxCoefficient === 0) {
       throw new EmptySpaceError('linear', '--min-coefficient 0 and --max-coefficient 0 leave no nonzero coefficient');

@@ -9,6 +9,7 @@ import {
   type QuestionSpace,
   locateBlock,
   type Template,
+  requireOrderedRanges,
 } from './template.js';
 
 /** Options of the order-of-operations family. */
@@ -524,12 +525,7 @@ export const orderOfOps: Template<OrderOfOpsConfig> = {
   description: 'integer expressions with + - * / and nested parentheses, e.g. 3 + 4 * (5 - 2) = ?; divisions are exact',
   config: OrderOfOpsConfig,
   space(config) {
-    if (config.minTerms > config.maxTerms) {
-      throw new EmptySpaceError('order-of-ops', `--min-terms ${config.minTerms} is greater than --max-terms ${config.maxTerms}`);
-    }
-    if (config.minOperand > config.maxOperand) {
-      throw new EmptySpaceError('order-of-ops', `--min-operand ${config.minOperand} is greater than --max-operand ${config.maxOperand}`);
-    }
+    requireOrderedRanges('order-of-ops', config, ['terms', 'operand']);
     const space = new OrderOfOpsSpace(config);
     if (space.largestBound > Number.MAX_SAFE_INTEGER) {
       throw new EmptySpaceError(

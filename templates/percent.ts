@@ -10,6 +10,7 @@ import {
   type QuestionSpace,
   locateBlock,
   type Template,
+  requireOrderedRanges,
 } from './template.js';
 
 const kindIds = ['percent-of', 'percent-change', 'reverse-percent', 'discount'] as const;
@@ -355,12 +356,7 @@ export const percent: Template<PercentConfig> = {
   description: 'percent of a number, percent increase and decrease, reverse percent and discounts, all exact',
   config: PercentConfig,
   space(config) {
-    if (config.minPercent > config.maxPercent) {
-      throw new EmptySpaceError('percent', `--min-percent ${config.minPercent} is greater than --max-percent ${config.maxPercent}`);
-    }
-    if (config.minBase > config.maxBase) {
-      throw new EmptySpaceError('percent', `--min-base ${config.minBase} is greater than --max-base ${config.maxBase}`);
-    }
+    requireOrderedRanges('percent', config, ['percent', 'base']);
     if (Math.ceil(config.minPercent / config.percentStep) * config.percentStep > config.maxPercent) {
       throw new EmptySpaceError(
         'percent',

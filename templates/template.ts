@@ -86,6 +86,22 @@ export class EmptySpaceError extends VeridataError {
   }
 }
 
+/**
+ * Throws EmptySpaceError naming both flags when an option `min<Stem>` exceeds `max<Stem>`, for each stem in order
+ * (`['operand']` checks minOperand <= maxOperand and reports `--min-operand 5 is greater than --max-operand 3`).
+ */
+export function requireOrderedRanges(family: string, config: object, stems: readonly string[]): void {
+  const values = config as Record<string, unknown>;
+  for (const stem of stems) {
+    const capitalised = `${stem.charAt(0).toUpperCase()}${stem.slice(1)}`;
+    const [low, high] = [values[`min${capitalised}`], values[`max${capitalised}`]];
+    if (typeof low === 'number' && typeof high === 'number' && low > high) {
+      const flag = stem.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);
+      throw new EmptySpaceError(family, `--min-${flag} ${low} is greater than --max-${flag} ${high}`);
+    }
+  }
+}
+
 /** Uniform draw over a space: the default for families without a natural skew. */
 export function uniformDraw(size: number): (rng: Rng) => number {
   return (rng) => rng.below(size);

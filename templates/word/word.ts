@@ -12,6 +12,7 @@ import {
   decodeMixedRadix,
   locateBlock,
   productSize,
+  requireOrderedRanges,
 } from '../template.js';
 import { type AnyScenario, Choices, radicesOf } from './scenario.js';
 import { scenarios } from './scenarios/index.js';
@@ -213,9 +214,7 @@ class WordMistake implements Mistake {
 
 /** The scenarios a configuration selects, in registry order; throws when the options leave none. */
 export function selectScenarios(config: WordConfig): AnyScenario[] {
-  if (config.minSteps > config.maxSteps) {
-    throw new EmptySpaceError('word', `--min-steps ${config.minSteps} is greater than --max-steps ${config.maxSteps}`);
-  }
+  requireOrderedRanges('word', config, ['steps']);
   const ids = scenarios.map((scenario) => scenario.id);
   const wanted = config.scenarios
     .split(',')
