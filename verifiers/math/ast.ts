@@ -55,7 +55,11 @@ export interface PowNode {
   readonly exponent: MathNode;
 }
 
-/** A named function: sin cos tan cot sec csc arcsin arccos arctan sinh cosh tanh ln log (base 10) log_b exp abs floor ceil factorial binom gcd lcm. */
+/**
+ * A named function: sin cos tan cot sec csc arcsin arccos arctan sinh cosh tanh ln log (base 10) log_b exp abs floor ceil factorial binom gcd lcm.
+ * Argument order as written: `log_b(b, x)` is log base b of x (`\log_2 8` -> log_b(2, 8)), `binom(n, k)`; parse.ts writes
+ * `\exp x` as e^x and `\sin^{-1}` as arcsin.
+ */
 export interface FuncNode {
   readonly kind: 'func';
   readonly name: string;
@@ -71,7 +75,7 @@ export interface RelationNode {
   readonly operands: readonly MathNode[];
 }
 
-/** An ordered tuple or vector written with parentheses or angle brackets. */
+/** An ordered tuple or vector written with parentheses or angle brackets. `(a, b)` with finite ends parses as a tuple; an infinite end or a square bracket makes it an interval. */
 export interface TupleNode {
   readonly kind: 'tuple';
   readonly items: readonly MathNode[];
