@@ -56,9 +56,9 @@ export interface PowNode {
 }
 
 /**
- * A named function: sin cos tan cot sec csc arcsin arccos arctan sinh cosh tanh ln log (base 10) log_b exp abs floor ceil factorial binom gcd lcm.
- * Argument order as written: `log_b(b, x)` is log base b of x (`\log_2 8` -> log_b(2, 8)), `binom(n, k)`; parse.ts writes
- * `\exp x` as e^x and `\sin^{-1}` as arcsin.
+ * A named function: sin cos tan cot sec csc arcsin arccos arctan sinh cosh tanh ln log (base 10) exp abs floor ceil factorial binom gcd lcm.
+ * A log with a base is `log(x, b)` (`\log_2 8` -> log(8, 2)); `binom(n, k)`; parse.ts writes `\exp x` as e^x and
+ * `\sin^{-1}` as arcsin.
  */
 export interface FuncNode {
   readonly kind: 'func';

@@ -71,6 +71,13 @@ describe('parseAnswer: numbers', () => {
     expect(show('2\\frac{x}{2}')).toBe('(2 * x * 2^-1)');
   });
 
+  test('repeating decimals are exact', () => {
+    expect(show('0.\\overline{3}')).toBe('1/3');
+    expect(show('0.1\\overline{6}')).toBe('1/6');
+    expect(show('1.\\overline{142857}')).toBe('8/7');
+    expect(parsed('0.\\overline{3}')).not.toHaveProperty('decimal');
+  });
+
   test('percent: value/100 marked percent', () => {
     expect(parsed('40\\%')).toMatchObject({ kind: 'number', percent: true });
     expect(show('40\\%')).toBe('2/5');
@@ -161,7 +168,8 @@ describe('parseAnswer: expressions', () => {
     expect(show('\\sin^{-1} x')).toBe('arcsin(x)');
     expect(show('2\\sin x\\cos x')).toBe('(2 * sin(x) * cos(x))');
     expect(show('\\sin x + 1')).toBe('(sin(x) + 1)');
-    expect(show('\\log_2 8')).toBe('log_b(2, 8)');
+    expect(show('\\log_2 8')).toBe('log(8, 2)');
+    expect(show('\\log_{10}(x+1)')).toBe('log((x + 1), 10)');
     expect(show('\\log x')).toBe('log(x)');
     expect(show('\\ln(x+1)')).toBe('ln((x + 1))');
     expect(show('|x|')).toBe('abs(x)');
@@ -200,6 +208,15 @@ describe('parseAnswer: structure', () => {
     expect(show('2, 3')).toBe('{2, 3}');
     expect(show('x = 1, y = 2')).toBe('{x = 1, y = 2}');
     expect(show('x \\in \\{1, 2\\}')).toBe('{1, 2}');
+    expect(show('x_1 = 2, x_2 = 3')).toBe('{2, 3}');
+    expect(show('\\frac{-1 \\pm \\sqrt{5}}{2}')).toBe('{((-1 + 5^1/2) * 2^-1), ((-1 + (-1 * 5^1/2)) * 2^-1)}');
+  });
+
+  test('set-builder notation reads as its condition; \\mathbb{R} is the whole line', () => {
+    expect(show('\\{x \\mid x > 2\\}')).toBe('x > 2');
+    expect(show('\\{x : x>0\\}')).toBe('x > 0');
+    expect(show('\\mathbb{R}')).toBe('((-1 * infinity), infinity)');
+    expect(show('\\lbrace 1,2 \\rbrace')).toBe('{1, 2}');
   });
 
   test('tuples are ordered; (a, b) is a tuple unless an end is infinite', () => {
@@ -250,6 +267,8 @@ describe('parseAnswer: structure', () => {
     expect(parsed('\\text{Tuesday}')).toEqual({ kind: 'text', value: 'Tuesday' });
     expect(parsed('\\text{no solution}')).toEqual({ kind: 'text', value: 'no solution' });
     expect(parsed('YES')).toEqual({ kind: 'text', value: 'YES' });
+    expect(parsed('DNE')).toEqual({ kind: 'text', value: 'DNE' });
+    expect(parsed('infinitely many')).toEqual({ kind: 'text', value: 'infinitely many' });
     expect(show('xy')).toBe('(x * y)');
     expect(show('\\theta')).toBe('theta');
   });

@@ -44,11 +44,13 @@ const MATRIX_ENVIRONMENTS = new Set(['pmatrix', 'bmatrix', 'Bmatrix', 'matrix', 
 const ATOM_COMMANDS = new Set(['pi', 'infty', 'emptyset', 'frac', 'sqrt', 'binom', 'lfloor', 'lceil', 'langle', ...FUNCTIONS, ...GREEK]);
 const MULTIPLY_COMMANDS = new Set(['cdot', 'times', 'ast']);
 
+/** An answer that is just a plain number is its own normal form; parsed directly, it costs microseconds. */
+const PLAIN_NUMBER = /^-?\d{1,300}(?:\.\d{1,300})?$/;
 /** Whole answers that are a multiple-choice letter: `B`, `(B)`, `B)`, `B.`, `(B) 42`, `Option B`. */
 const CHOICE = /^(?:(?:option|choice)\s+)?(?:\(([A-E])\)(?:\s.*)?|([A-E])[.):]?|([A-E])[.)]\s.*)$/i;
 const TEXT_WORDS = new Set([
   'yes', 'no', 'true', 'false', 'odd', 'even', 'neither', 'both', 'none', 'never', 'always', 'all', 'any', 'same',
-  'undefined', 'impossible', 'possible', 'valid', 'invalid', 'increasing', 'decreasing', 'prime', 'composite',
+  'undefined', 'dne', 'impossible', 'possible', 'valid', 'invalid', 'increasing', 'decreasing', 'prime', 'composite',
 ]);
 const MATH_WORDS = new Set([...GREEK, ...FUNCTIONS, 'infty', 'sqrt', 'pi']);
 
@@ -111,7 +113,9 @@ function tokenize(text: string): Token[] {
         if (name === 'begin' && environment === 'array' && text[index] === '{') index = readBraced(index)[1];
         push(name, environment);
       } else if (name === '%') push('punct', '%');
-      else if (name === 'mid' || name === 'vert' || name === 'lvert' || name === 'rvert') push('punct', '|');
+      else if (name === 'vert' || name === 'lvert' || name === 'rvert') push('punct', '|');
+      else if (name === 'lbrace' || name === 'rbrace') push('command', name === 'lbrace' ? '{' : '}');
+      else if (name === 'bigcup') push('command', 'cup');
       else if (name === 'div') push('punct', '/');
       else push('command', name);
     } else {
@@ -463,6 +467,7 @@ class Parser {
   }
 
   private parseNumber(token: Token): MathNode {
+    if (this.is('command', 'overline') && /^\d*\.\d*$/.test(token.text)) return this.readRepeating(token.text);
     const literal = this.readLiteral(token.text);
     const whole = integerLiteral(literal);
     if (whole !== undefined && whole >= 0n) {
@@ -473,6 +478,20 @@ class Parser {
     if (scaled === undefined) return literal;
     if (literal.kind !== 'number') return multiply(literal, scaled.node);
     return scaled.exponent === undefined ? multiply(literal, scaled.node) : node.number(literal.value.mul(BigRational.of(10n).pow(scaled.exponent)), literal.decimal ? { decimal: true } : {});
+  }
+
+  /** `0.1\overline{6}` = 1/6: the digits under the bar repeat forever, so the value is exact (not a decimal literal). */
+  private readRepeating(text: string): MathNode {
+    this.next();
+    this.expect('punct', '{');
+    let digits = '';
+    while (this.peek().kind === 'number' && /^\d+$/.test(this.peek().text)) digits += this.next().text;
+    this.expect('punct', '}');
+    if (digits === '' || digits.length > 300) throw new ParseError('bad repeating decimal');
+    const fixed = BigRational.parseDecimal(text.endsWith('.') ? `${text}0` : text) as BigRational;
+    const places = BigInt(text.length - text.indexOf('.') - 1);
+    const repeating = BigRational.of(BigInt(digits), 10n ** places * (10n ** BigInt(digits.length) - 1n));
+    return node.number(fixed.add(repeating));
   }
 
   /** A decimal literal, exact; `1.5e3` folds unless the exponent is huge. */
@@ -585,7 +604,13 @@ class Parser {
       this.expect('command', name === 'lfloor' ? 'rfloor' : 'rceil');
       return node.func(name.slice(1), inner);
     }
-    if (name === '{') return node.set(...this.parseList('command', '}'));
+    if (name === '{') return this.parseSet();
+    if (name === 'mathbb') {
+      this.expect('punct', '{');
+      this.expect('letter', 'R');
+      this.expect('punct', '}');
+      return node.interval(negate(node.symbol('infinity')), node.symbol('infinity'), false, false);
+    }
     if (name === 'langle') return node.tuple(...this.parseList('command', 'rangle'));
     if (FUNCTIONS.has(name)) return this.parseFunction(name);
     throw new ParseError(`unsupported \\${name}`);
@@ -650,10 +675,32 @@ class Parser {
     } else args = [this.parseExpression(29, true)];
     if (trig) this.trigDepth -= 1;
     let result: MathNode;
-    if (base) result = node.func('log_b', base, ...args);
+    if (base) {
+      if (args.length !== 1) throw new ParseError('\\log_b with several arguments');
+      result = node.func('log', args[0] as MathNode, base);
+    }
     else if (functionName === 'exp' && args.length === 1) result = node.pow(node.symbol('e'), args[0] as MathNode);
     else result = node.func(functionName, ...args);
     return exponent ? node.pow(result, exponent) : result;
+  }
+
+  /** `\{1, 2\}`, or set-builder `\{x \mid x > 0\}` / `\{x : x > 0\}`, which reads as its condition. */
+  private parseSet(): MathNode {
+    const first = this.parseExpression(0);
+    if (this.is('command', 'mid') || this.is('punct', ':')) {
+      this.next();
+      if (first.kind !== 'symbol') throw new ParseError('set-builder over something other than a variable');
+      const condition = this.parseExpression(0);
+      this.expect('command', '}');
+      return condition;
+    }
+    const items = [first];
+    while (this.is('punct', ',') || this.is('punct', ';')) {
+      this.next();
+      items.push(this.parseExpression(0));
+    }
+    this.expect('command', '}');
+    return node.set(...items);
   }
 
   private parseList(closeKind: TokenKind, closeText: string): MathNode[] {
@@ -754,14 +801,14 @@ function expand(value: MathNode): MathNode[] {
   }
 }
 
-/** `x = 2, x = 3` and `x=2, 3` list values: equations of one variable are unwrapped when they all name the same one. */
+/** `x = 2, x = 3`, `x=2, 3` and `x_1 = 2, x_2 = 3` list values: equations are unwrapped when they all name one variable. */
 function unwrapSolutions(items: MathNode[]): MathNode[] {
   const variables = new Set<string>();
   for (const item of items) {
     if (item.kind !== 'relation') continue;
     const [left] = item.operands;
     if (item.operators.length !== 1 || item.operators[0] !== '=' || left?.kind !== 'symbol') return items;
-    variables.add(left.name);
+    variables.add(left.name.replace(/_\w+$/, ''));
   }
   if (variables.size !== 1) return items;
   return items.map((item) => (item.kind === 'relation' ? (item.operands[1] as MathNode) : item));
@@ -791,6 +838,11 @@ function readText(text: string): string | undefined {
  */
 export function parseAnswer(text: string, policy: MathPolicy = defaultMathPolicy): ParseResult {
   if (text.length > MAX_ANSWER_LENGTH) return { ok: false, reason: 'too long' };
+  const plain = PLAIN_NUMBER.exec(text);
+  if (plain) {
+    const value = BigRational.parseDecimal(text) as BigRational;
+    return { ok: true, node: node.number(value, text.includes('.') ? { decimal: true } : {}), normalized: text };
+  }
   try {
     const normalized = normalizeAnswer(text, { numberWords: policy.numberWords });
     if (normalized === '') return { ok: false, reason: 'empty' };
