@@ -22,6 +22,8 @@ const defaultOptions: NormalizeOptions = { numberWords: true };
 
 /** Past this brace nesting the brace-matching rules leave the text alone; the parser rejects it as too deep anyway. */
 const MAX_GROUP_DEPTH = 100;
+/** Longest text normalised; longer text is no answer (extracted answers are capped far below). */
+export const MAX_NORMALIZE_LENGTH = 100_000;
 /** Passes over the table before giving up on a fixed point (only pathological nesting needs more than two). */
 const MAX_PASSES = 12;
 
@@ -354,12 +356,16 @@ export const normalizationRules: readonly NormalizationRule[] = [
     name: 'whitespace',
     description: 'runs of whitespace become one space; the ends are trimmed',
     examples: [['  x  +   1 ', 'x + 1'], ['1\n2', '1 2']],
-    apply: (text) => text.replace(/\s+/g, ' ').trim(),
+    apply: (text) => text.replace(/[^\S ]+/g, ' ').replace(/ {2,}/g, ' ').trim(),
   },
 ];
 
-/** Normalises an answer string with the table until a fixed point: `normalizeAnswer(normalizeAnswer(x)) === normalizeAnswer(x)`. */
+/**
+ * Normalises an answer string with the table until a fixed point: `normalizeAnswer(normalizeAnswer(x)) === normalizeAnswer(x)`.
+ * Text longer than MAX_NORMALIZE_LENGTH is returned as is: no answer is that long, and the parser refuses it.
+ */
 export function normalizeAnswer(text: string, options: Partial<NormalizeOptions> = {}): string {
+  if (text.length > MAX_NORMALIZE_LENGTH) return text;
   const resolved: NormalizeOptions = { ...defaultOptions, ...options };
   let current = text;
   for (let pass = 0; pass < MAX_PASSES; pass += 1) {
