@@ -135,10 +135,16 @@ function negate(value: MathNode): MathNode {
 }
 
 function multiply(left: MathNode, right: MathNode): MathNode {
+  refuseText(left, right);
   if (left.kind === 'matrix' && isScalar(right)) return scaleMatrix(left, right);
   if (right.kind === 'matrix' && isScalar(left)) return scaleMatrix(right, left);
   const factors = [...(left.kind === 'mul' ? left.factors : [left]), ...(right.kind === 'mul' ? right.factors : [right])];
   return node.mul(...factors);
+}
+
+/** Words do not take part in arithmetic: `\text{either} 4` is not a product, and reading it as one could pass a hedge. */
+function refuseText(left: MathNode, right: MathNode): void {
+  if (left.kind === 'text' || right.kind === 'text') throw new ParseError('text inside an expression');
 }
 
 function isScalar(value: MathNode): boolean {
@@ -156,6 +162,7 @@ function scaleMatrix(matrix: Extract<MathNode, { kind: 'matrix' }>, scalar: Math
 }
 
 function add(left: MathNode, right: MathNode): MathNode {
+  refuseText(left, right);
   return node.add(...(left.kind === 'add' ? left.terms : [left]), ...(right.kind === 'add' ? right.terms : [right]));
 }
 
@@ -192,7 +199,7 @@ class Parser {
     }
     if (this.peek().kind !== 'eof') throw new ParseError(`unexpected "${this.peek().text}"`);
     const alternatives = items.flatMap((item) => expandPlusMinus(item));
-    if (items.length === 1) return alternatives.length === 1 ? (alternatives[0] as MathNode) : node.set(...alternatives);
+    if (alternatives.length === 1) return alternatives[0] as MathNode;
     return node.set(...unwrapSolutions(alternatives));
   }
 
