@@ -31,10 +31,16 @@ export const probePointCount = 16;
 /** Valid random probe points a pass needs; fewer is undecidable. */
 export const minimumValidPoints = 8;
 /** Significant digits of numeric evaluation beyond the largest magnitude met; the cap bounds the cost. */
-const basePrecision = 50;
-const maximumPrecision = 300;
+const basePrecision = 40;
+const maximumPrecision = 120;
 /** Digits of agreement required below the working precision (room for rounding over a long evaluation). */
-const precisionSlack = 15;
+const precisionSlack = 12;
+/**
+ * Most work one numeric comparison may do, in transcendental evaluations at 40 digits (about 0.1 ms each): beyond it
+ * the comparison is undecidable rather than slow.
+ */
+const numericBudget = 1500;
+const cheapFunctions = new Set(['abs', 'floor', 'ceil', 'factorial', 'binom', 'gcd', 'lcm']);
 
 const constantNames = new Set(['pi', 'e', 'infinity']);
 const scalarKinds = new Set(['number', 'symbol', 'add', 'mul', 'pow', 'func']);
@@ -45,6 +51,8 @@ interface Context {
   readonly precision: number;
   /** The magnitudes in play need more digits than the cap: a numeric agreement proves nothing. */
   readonly precisionCapped: boolean;
+  /** Transcendental operations (functions, non-integer powers) of both sides, plus a share for the other nodes. */
+  readonly operations: number;
   /** Names of the imaginary unit on each side (`j` too where that side has no `i`, by policy). */
   readonly goldUnits: readonly string[];
   readonly predictedUnits: readonly string[];
@@ -70,6 +78,7 @@ export function compareNodes(gold: MathNode, predicted: MathNode, options: Compa
     seed: options.seed ?? defaultProbeSeed,
     precision: Math.min(needed, maximumPrecision),
     precisionCapped: needed > maximumPrecision,
+    operations: evaluationOperations(gold) + evaluationOperations(predicted),
     goldUnits: unitsOf(gold),
     predictedUnits: unitsOf(predicted),
   };
@@ -193,6 +202,25 @@ function identical(a: MathNode, b: MathNode): boolean {
   const left = childrenOf(a) ?? [];
   const right = childrenOf(b) ?? [];
   return left.length === right.length && left.every((child, index) => identical(child, right[index]!));
+}
+
+/** Transcendental operations count 1, other nodes 1/20: the cost model of numeric evaluation. */
+function evaluationOperations(root: MathNode): number {
+  let operations = 0;
+  const stack = [root];
+  while (stack.length > 0) {
+    const current = stack.pop()!;
+    if (current.kind === 'func') operations += cheapFunctions.has(current.name) ? 0.05 : 1;
+    else if (current.kind === 'pow') operations += current.exponent.kind === 'number' && current.exponent.value.den <= 2n ? 0.2 : 1;
+    else operations += 0.05;
+    stack.push(...(childrenOf(current) ?? []));
+  }
+  return operations;
+}
+
+/** The comparison would cost more than the numeric budget at this point count and precision. */
+function overBudget(context: Context, points: number): boolean {
+  return context.operations * points * (context.precision / basePrecision) ** 2 > numericBudget;
 }
 
 function symbolNames(root: MathNode): Set<string> {
@@ -492,6 +520,7 @@ function compareScaled(gold: RelationNode, predicted: RelationNode, factor: 'any
     const swapped = compareSequences(gold.operands, [...predicted.operands].reverse(), context, 'relation');
     return swapped.equal || swapped.undecidable ? swapped : straight;
   }
+  if (overBudget(context, probePointCount + specialValues.length)) return undecidableResult('equation-probe', { reason: 'too costly to probe' });
   const tolerance = toleranceAt(context);
   let ratio: Complex | undefined;
   let valid = 0;
@@ -620,6 +649,7 @@ function withinRelativeTolerance(a: BigRational, b: BigRational, tolerance: numb
 
 /** Variable-free expressions evaluated at the working precision; a decimal literal side allows the policy tolerance. */
 function compareConstants(gold: MathNode, predicted: MathNode, toleranceAllowed: boolean, context: Context): CompareResult {
+  if (overBudget(context, 1)) return undecidableResult('numeric', { reason: 'too costly to evaluate' });
   const goldValue = evaluateNumeric(gold, { precision: context.precision, imaginaryUnits: context.goldUnits });
   if (!goldValue.ok) return undecidableResult('numeric', { reason: `gold: ${goldValue.reason}` });
   const predictedValue = evaluateNumeric(predicted, { precision: context.precision, imaginaryUnits: context.predictedUnits });
@@ -710,6 +740,7 @@ function describePoint(scope: ReadonlyMap<string, Complex>): string {
  * valid. A point where only one side is defined fails unless removable singularities are accepted.
  */
 function probe(gold: MathNode, predicted: MathNode, variables: readonly string[], context: Context): CompareResult {
+  if (overBudget(context, probePointCount + specialValues.length)) return undecidableResult('probe', { reason: 'too costly to probe' });
   const tolerance = toleranceAt(context);
   const points = probePoints(variables, context);
   let valid = 0;

@@ -3,7 +3,7 @@ import type { MathNode } from './ast.js';
 import { BigRational } from './big-rational.js';
 
 /** Largest n-th root taken exactly; larger root indices are left to numeric evaluation. */
-const maxExactRootIndex = 1000n;
+const maxExactRootIndex = 64n;
 /** Largest n for which factorial, binom and friends are computed (the guards refuse more before this runs). */
 const maxExactFactorial = 1000n;
 
@@ -184,6 +184,17 @@ class NotANumber extends Error {
 }
 
 const constructors = new Map<number, Decimal.Constructor>();
+const constantsByPrecision = new Map<number, { pi: Decimal; e: Decimal; ln10: Decimal }>();
+
+function constantsAt(precision: number): { pi: Decimal; e: Decimal; ln10: Decimal } {
+  let constants = constantsByPrecision.get(precision);
+  if (constants === undefined) {
+    const D = decimalAt(precision);
+    constants = { pi: D.acos(-1), e: D.exp(1), ln10: D.ln(10) };
+    constantsByPrecision.set(precision, constants);
+  }
+  return constants;
+}
 
 /** A Decimal constructor with `precision` significant digits and the widest exponent range (no overflow to Infinity). */
 export function decimalAt(precision: number): Decimal.Constructor {
@@ -224,7 +235,6 @@ class NumericEvaluator {
   scale: Decimal;
   private readonly zero: Decimal;
   private readonly one: Decimal;
-  private piValue: Decimal | undefined;
 
   constructor(
     private readonly D: Decimal.Constructor,
@@ -245,8 +255,7 @@ class NumericEvaluator {
   }
 
   private get pi(): Decimal {
-    this.piValue ??= this.D.acos(-1);
-    return this.piValue;
+    return constantsAt(this.D.precision).pi;
   }
 
   private real(value: Decimal): Complex {
@@ -278,7 +287,7 @@ class NumericEvaluator {
 
   private symbol(name: string): Complex {
     if (name === 'pi') return this.real(this.pi);
-    if (name === 'e') return this.real(this.D.exp(1));
+    if (name === 'e') return this.real(constantsAt(this.D.precision).e);
     if (this.imaginaryUnits.has(name)) return { re: this.zero, im: this.one };
     const bound = this.scope.get(name);
     if (bound !== undefined) return { re: new this.D(bound.re), im: new this.D(bound.im) };
@@ -325,13 +334,13 @@ class NumericEvaluator {
         if (exactExponent.num > 0n) return this.real(this.zero);
         throw new NotANumber('undefined', '0 to a negative power');
       }
+      if (exactExponent.den === 2n) return this.integerPower(this.sqrt(base), exactExponent.num);
       const ratio = new this.D(exactExponent.num.toString()).div(exactExponent.den.toString());
-      if (base.im.isZero() && base.re.gt(0)) return this.real(base.re.pow(ratio));
+      if (base.im.isZero() && base.re.gt(0)) return this.real(exactExponent.den === 3n ? this.integerPower(this.real(base.re.cbrt()), exactExponent.num).re : base.re.pow(ratio));
       if (base.im.isZero() && exactExponent.den % 2n === 1n) {
         const root = base.re.neg().pow(ratio);
         return this.real(exactExponent.num % 2n === 0n ? root : root.neg());
       }
-      if (exactExponent.den === 2n) return this.integerPower(this.sqrt(base), exactExponent.num);
       return this.exp(this.multiply(this.real(ratio), this.log(base)));
     }
     const power = exponent!;
@@ -371,14 +380,23 @@ class NumericEvaluator {
     return { re: this.modulus(value).ln(), im: this.D.atan2(value.im, value.re) };
   }
 
+  /** cosh and sinh of a real number from one exponential. */
+  private hyperbolic(value: Decimal): { cosh: Decimal; sinh: Decimal } {
+    const up = this.D.exp(value);
+    const down = this.one.div(up);
+    return { cosh: up.plus(down).div(2), sinh: up.minus(down).div(2) };
+  }
+
   private sin(value: Complex): Complex {
     if (value.im.isZero()) return this.real(this.D.sin(value.re));
-    return { re: this.D.sin(value.re).times(this.D.cosh(value.im)), im: this.D.cos(value.re).times(this.D.sinh(value.im)) };
+    const { cosh, sinh } = this.hyperbolic(value.im);
+    return { re: this.D.sin(value.re).times(cosh), im: this.D.cos(value.re).times(sinh) };
   }
 
   private cos(value: Complex): Complex {
     if (value.im.isZero()) return this.real(this.D.cos(value.re));
-    return { re: this.D.cos(value.re).times(this.D.cosh(value.im)), im: this.D.sin(value.re).times(this.D.sinh(value.im)).neg() };
+    const { cosh, sinh } = this.hyperbolic(value.im);
+    return { re: this.D.cos(value.re).times(cosh), im: this.D.sin(value.re).times(sinh).neg() };
   }
 
   private asin(value: Complex): Complex {
@@ -430,7 +448,7 @@ class NumericEvaluator {
       case 'ln':
         return this.log(first);
       case 'log':
-        return this.divide(this.log(first), this.real(this.D.ln(10)));
+        return this.divide(this.log(first), this.real(constantsAt(this.D.precision).ln10));
       case 'abs':
         return this.real(this.modulus(first));
       case 'sin':

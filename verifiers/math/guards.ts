@@ -39,7 +39,11 @@ interface Estimate {
   readonly scale: number;
   /** The value as a double when it is a known constant; NaN when it depends on a variable or is not real. */
   readonly approx: number;
+  /** An upper bound on |value| at any probe point (variables stay below 10 in modulus); may be Infinity. */
+  readonly bound: number;
 }
+
+const symbolBounds: Record<string, number> = { pi: 3.2, e: 2.8, i: 1, j: 1 };
 
 const LOG10_2 = Math.log10(2);
 const periodicFunctions = new Set(['sin', 'cos', 'tan', 'cot', 'sec', 'csc']);
@@ -129,19 +133,26 @@ function estimateNode(value: MathNode, children: Estimate[], limits: GuardLimits
   switch (value.kind) {
     case 'number': {
       const size = bigintDigits(value.value.num) + (value.value.den === 1n ? 0 : bigintDigits(value.value.den));
-      return { size, scale: size, approx: value.value.toNumber() };
+      const approx = value.value.toNumber();
+      return { size, scale: size, approx, bound: Math.abs(approx) };
     }
     case 'symbol':
-      return { size: 1, scale: 1, approx: value.name === 'pi' ? Math.PI : value.name === 'e' ? Math.E : Number.NaN };
+      return { size: 1, scale: 1, approx: value.name === 'pi' ? Math.PI : value.name === 'e' ? Math.E : Number.NaN, bound: symbolBounds[value.name] ?? 10 };
     case 'add':
       return {
         size: sum(children.map((child) => child.size)) + 1,
         scale: Math.max(0, ...children.map((child) => child.scale)) + Math.log10(children.length + 1),
         approx: sum(children.map((child) => child.approx)),
+        bound: sum(children.map((child) => child.bound)),
       };
     case 'mul': {
       const size = sum(children.map((child) => child.size));
-      return { size, scale: size, approx: children.reduce((product, child) => product * child.approx, 1) };
+      return {
+        size,
+        scale: size,
+        approx: children.reduce((product, child) => product * child.approx, 1),
+        bound: children.reduce((product, child) => product * child.bound, 1),
+      };
     }
     case 'pow':
       return estimatePower(value, children[0]!, children[1]!);
@@ -149,7 +160,7 @@ function estimateNode(value: MathNode, children: Estimate[], limits: GuardLimits
       return estimateFunction(value.name, children, limits);
     default: {
       const size = Math.max(0, ...children.map((child) => child.size));
-      return { size, scale: Math.max(0, ...children.map((child) => child.scale)), approx: Number.NaN };
+      return { size, scale: Math.max(0, ...children.map((child) => child.scale)), approx: Number.NaN, bound: Number.POSITIVE_INFINITY };
     }
   }
 }
@@ -161,36 +172,37 @@ function estimatePower(value: MathNode & { kind: 'pow' }, base: Estimate, expone
       ? Math.abs(Number(value.exponent.value.num))
       : Number.isFinite(exponent.approx)
         ? Math.abs(exponent.approx)
-        : 10 ** Math.min(exponent.size, 400);
+        : Math.min(exponent.bound, 10 ** Math.min(exponent.size, 400));
   const size = base.size * Math.max(1, exponentBound);
-  return { size, scale: size, approx: Math.pow(base.approx, exponent.approx) };
+  return { size, scale: size, approx: Math.pow(base.approx, exponent.approx), bound: Math.pow(Math.max(base.bound, 10), exponentBound) };
 }
 
 function estimateFunction(name: string, args: Estimate[], limits: GuardLimits): Estimate | string {
-  const first = args[0] ?? { size: 1, scale: 1, approx: Number.NaN };
-  const argumentBound = Number.isFinite(first.approx) ? Math.abs(first.approx) : 10 ** Math.min(first.size, 400);
+  const first = args[0] ?? { size: 1, scale: 1, approx: Number.NaN, bound: 1 };
+  const argumentBound = Number.isFinite(first.approx) ? Math.abs(first.approx) : Math.min(first.bound, 10 ** Math.min(first.size, 400));
   if (name === 'factorial') {
     if (Number.isFinite(first.approx) && first.approx > limits.maxFactorial) return `factorial of more than ${limits.maxFactorial}`;
     const n = Math.min(argumentBound, limits.maxFactorial);
     const size = n * Math.log10(Math.max(n, 2)) + 1;
-    return { size, scale: size, approx: Number.NaN };
+    return { size, scale: size, approx: Number.NaN, bound: 10 ** size };
   }
   if (name === 'binom') {
     if (Number.isFinite(first.approx) && Math.abs(first.approx) > limits.maxBinomial) return `binomial of more than ${limits.maxBinomial}`;
     const n = Math.min(argumentBound, limits.maxBinomial);
     const size = n * LOG10_2 + 1;
-    return { size, scale: size, approx: Number.NaN };
+    return { size, scale: size, approx: Number.NaN, bound: 10 ** size };
   }
   if (periodicFunctions.has(name)) {
     if (argumentBound > limits.maxPeriodicArgument) return `${name} of an argument above ${limits.maxPeriodicArgument}`;
-    return { size: first.size + 1, scale: first.scale + 1, approx: Number.NaN };
+    return { size: first.size + 1, scale: first.scale + 1, approx: Number.NaN, bound: Math.exp(argumentBound) };
   }
   if (exponentialFunctions.has(name)) {
     const size = argumentBound / Math.LN10 + first.size + 1;
-    return { size, scale: size, approx: Number.NaN };
+    return { size, scale: size, approx: Number.NaN, bound: Math.exp(argumentBound) };
   }
   const size = sum(args.map((argument) => argument.size)) + 1;
-  return { size, scale: Math.max(0, ...args.map((argument) => argument.scale)) + 1, approx: Number.NaN };
+  const bound = name === 'ln' || name === 'log' ? Math.log(argumentBound + 1) + 4 : name === 'abs' || name === 'floor' || name === 'ceil' ? argumentBound + 1 : 10 ** size;
+  return { size, scale: Math.max(0, ...args.map((argument) => argument.scale)) + 1, approx: Number.NaN, bound };
 }
 
 function sum(values: number[]): number {
