@@ -235,6 +235,8 @@ describe('parseAnswer: structure', () => {
     expect(show('(-\\infty,-2)\\cup(2,\\infty)')).toBe('((-1 * infinity), -2) U (2, infinity)');
     expect(show('(-oo, 1) U (2, oo)')).toBe('((-1 * infinity), 1) U (2, infinity)');
     expect(show('x \\in [0, 1]')).toBe('[0, 1]');
+    expect(parsed('[(1, 2), (3, 4)]')).toMatchObject({ kind: 'tuple' });
+    expect(parseAnswer('((1, 2), 3]')).toMatchObject({ ok: false });
   });
 
   test('sets and the empty set', () => {
@@ -296,7 +298,7 @@ describe('parseAnswer: fixture and robustness', () => {
   });
 
   test('random strings never throw', () => {
-    const piece = fc.constantFrom('\\frac', '{', '}', '(', ')', '[', ']', '\\{', '\\}', '|', '^', '_', '\\sqrt', '\\sin', '1', '2.5', 'x', '-', '+', ',', '=', '<', '\\le', '\\pm', '\\begin{pmatrix}', '\\end{pmatrix}', '&', '\\\\', '\\text{', '!', '%', '\\cup', ' ', 'e3', '\\times', '10', '\\left(', 'and', '\\circ', "'", '\\infty', '\\log', '/');
+    const piece = fc.constantFrom('\\frac', '{', '}', '(', ')', '[', ']', '\\{', '\\}', '|', '^', '_', '\\sqrt', '\\sin', '1', '2.5', 'x', '-', '+', ',', '=', '<', '\\le', '\\pm', '\\begin{pmatrix}', '\\end{pmatrix}', '&', '\\\\', '\\text{', '!', '%', '\\cup', ' ', 'e3', '\\times', '10', '\\left(', 'and', '\\circ', "'", '\\infty', '\\log', '/', '\\overline{', '\\mathbb{R}', '\\mid', ':', '\\langle', '\\rangle', '±', '√', '°', '_', '\\lfloor', '\\rfloor', 'j', 'i', '(B)', 'yes', '\\over', '.', '\\$', '1,000', ' or ');
     fc.assert(
       fc.property(fc.oneof(fc.string({ maxLength: 60 }), fc.array(piece, { maxLength: 30 }).map((parts) => parts.join(''))), (text) => {
         const result = parseAnswer(text);

@@ -720,7 +720,7 @@ class Parser {
     return items;
   }
 
-  /** `(...)` and `[...]`: a group, a tuple, or an interval (two items with an infinite end or mixed brackets). */
+  /** `(...)` and `[...]`: a group, a tuple, or an interval (two scalar items with an infinite end, `[`, or mixed brackets). */
   private parseBrackets(open: string): MathNode {
     const items = [this.parseExpression(0)];
     while (this.is('punct', ',')) {
@@ -735,7 +735,8 @@ class Parser {
       return items[0] as MathNode;
     }
     const [left, right] = items as [MathNode, MathNode];
-    if (items.length === 2 && (!matching || open === '[' || isInfinite(left) || isInfinite(right))) {
+    const interval = !matching || open === '[' || isInfinite(left) || isInfinite(right);
+    if (items.length === 2 && interval && isScalar(left) && isScalar(right)) {
       return node.interval(left, right, open === '[', close.text === ']');
     }
     if (!matching) throw new ParseError('mismatched brackets');
