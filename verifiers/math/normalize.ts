@@ -121,12 +121,17 @@ const FRACTION_WORDS: Record<string, [bigint, bigint]> = { half: [1n, 2n], quart
 
 /** "three hundred twenty-five" -> 325n; undefined unless the whole phrase is number words. */
 function readNumberWords(phrase: string): bigint | undefined {
-  const words = phrase.toLowerCase().replace(/-/g, ' ').split(/\s+/).filter((word) => word !== '' && word !== 'and');
+  const words = phrase.toLowerCase().replace(/-/g, ' ').split(/\s+/).filter((word) => word !== '');
   if (words.length === 0) return undefined;
   let total = 0n;
   let current = 0n;
   let seen = false;
-  for (const word of words) {
+  for (const [index, word] of words.entries()) {
+    if (word === 'and') {
+      // "three hundred and two" only: "two and three" is a list, not five.
+      if (SCALE_WORDS[words[index - 1] ?? ''] === undefined || index === words.length - 1) return undefined;
+      continue;
+    }
     const small = NUMBER_WORDS[word];
     const scale = SCALE_WORDS[word];
     if (small !== undefined) {
@@ -144,22 +149,32 @@ function readNumberWords(phrase: string): bigint | undefined {
   return seen ? total + current : undefined;
 }
 
-function numberWordsToDigits(text: string): string {
-  const trimmed = text.trim().replace(/^\\text\{([^{}]*)\}$/, '$1').trim();
-  if (!/^[a-zA-Z][a-zA-Z\s-]*$/.test(trimmed) || trimmed.length > 200) return text;
-  const negative = /^(?:minus|negative)\s+/i.exec(trimmed);
-  const body = negative ? trimmed.slice(negative[0].length) : trimmed;
+/** One number phrase ("minus four", "three and a half") as digits, or undefined. */
+function readNumberPhrase(phrase: string): string | undefined {
+  const negative = /^(?:minus|negative)\s+/i.exec(phrase);
+  const body = negative ? phrase.slice(negative[0].length) : phrase;
   const sign = negative ? '-' : '';
   const withFraction = /^(.*?)\s+and\s+(?:a|one)\s+(half|quarter|third)$/i.exec(body);
   if (withFraction) {
     const whole = readNumberWords(withFraction[1] ?? '');
     const fraction = FRACTION_WORDS[(withFraction[2] ?? '').toLowerCase()];
-    if (whole === undefined || !fraction) return text;
+    if (whole === undefined || !fraction) return undefined;
     const [numerator, denominator] = fraction;
     return `${sign}\\frac{${whole * denominator + numerator}}{${denominator}}`;
   }
   const value = readNumberWords(body);
-  return value === undefined ? text : `${sign}${value}`;
+  return value === undefined ? undefined : `${sign}${value}`;
+}
+
+/** A whole answer of number words becomes digits; so does a list of them joined by commas, "and" or "or". */
+function numberWordsToDigits(text: string): string {
+  const trimmed = text.trim().replace(/^\\text\{([^{}]*)\}$/, '$1').trim();
+  if (!/^[a-zA-Z][a-zA-Z\s,-]*$/.test(trimmed) || trimmed.length > 200) return text;
+  const whole = readNumberPhrase(trimmed);
+  if (whole !== undefined) return whole;
+  const parts = trimmed.split(/(\s*,\s*|\s+(?:and|or)\s+)/i);
+  const converted = parts.map((part, index) => (index % 2 === 1 ? part : readNumberPhrase(part)));
+  return converted.every((part) => part !== undefined) && parts.length > 1 ? converted.join('') : text;
 }
 
 /** Thousands separators with commas: joined only when every comma that is not followed by a space is one. */
@@ -342,8 +357,8 @@ export const normalizationRules: readonly NormalizationRule[] = [
   },
   {
     name: 'number-words',
-    description: 'an answer that is only number words becomes digits: zero..twenty, tens, hundred, thousand, million; "three and a half"',
-    examples: [['twelve', '12'], ['twenty-five', '25'], ['three hundred and two', '302'], ['one thousand two hundred', '1200'], ['three and a half', '\\frac{7}{2}'], ['minus four', '-4'], ['Zero', '0'], ['two million', '2000000']],
+    description: 'an answer that is only number words (or a list of them) becomes digits: zero..twenty, tens, hundred, thousand, million; "three and a half"',
+    examples: [['twelve', '12'], ['twenty-five', '25'], ['three hundred and two', '302'], ['one thousand two hundred', '1200'], ['three and a half', '\\frac{7}{2}'], ['minus four', '-4'], ['Zero', '0'], ['two million', '2000000'], ['two and three', '2 and 3'], ['one, four or nine', '1, 4 or 9']],
     apply: (text, options) => (options.numberWords ? numberWordsToDigits(text) : text),
   },
   {

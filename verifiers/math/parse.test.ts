@@ -109,6 +109,8 @@ describe('parseAnswer: numbers', () => {
   test('number words', () => {
     expect(show('twelve')).toBe('12');
     expect(show('three and a half')).toBe('7/2');
+    expect(show('two and three')).toBe('{2, 3}');
+    expect(show('three hundred and two')).toBe('302');
     expect(parseAnswer('twelve', { ...defaultMathPolicy, numberWords: false })).toMatchObject({ ok: true, node: { kind: 'text' } });
   });
 });
@@ -271,6 +273,7 @@ describe('parseAnswer: structure', () => {
     expect(parsed('YES')).toEqual({ kind: 'text', value: 'YES' });
     expect(parsed('DNE')).toEqual({ kind: 'text', value: 'DNE' });
     expect(parsed('infinitely many')).toEqual({ kind: 'text', value: 'infinitely many' });
+    expect(parsed('one-to-one')).toEqual({ kind: 'text', value: 'one-to-one' });
     expect(show('xy')).toBe('(x * y)');
     expect(show('\\theta')).toBe('theta');
   });

@@ -833,6 +833,7 @@ function readText(text: string): string | undefined {
   const wrapped = /^\\text\{([^{}]*)\}$/.exec(text);
   if (wrapped) return (wrapped[1] ?? '').trim();
   if (!/^[A-Za-z][A-Za-z\s'-]*$/.test(text)) return undefined;
+  if (/[A-Za-z]{2}-[A-Za-z]{2}/.test(text)) return text;
   const words = text.toLowerCase().split(/[\s-]+/);
   if (words.every((word) => MATH_WORDS.has(word))) return undefined;
   if (words.some((word) => TEXT_WORDS.has(word) || (word.length >= 4 && !MATH_WORDS.has(word)))) return text;
