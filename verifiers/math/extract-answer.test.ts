@@ -44,7 +44,7 @@ describe('explicit anchors', () => {
 
   test('<answer> tags, and an unclosed one is a truncated output', () => {
     expectFound('We compare both sides.\n<answer>\\frac{3}{4}</answer>', '\\frac{3}{4}', 'answer-tag');
-    expectFound('<answer> 12 </answer>\nThe answer is shown above.', 'shown above', 'answer-is');
+    expectFound('<answer> 12 </answer>\nThe answer is shown above.', '12', 'answer-tag');
     expectNone('The final result goes here: <answer>\\frac{3}{', 'truncated');
   });
 
@@ -69,6 +69,19 @@ describe('explicit anchors', () => {
     expectFound('**Answer:** $\\dfrac{9}{7}$', '\\dfrac{9}{7}', 'answer-colon');
     expectFound('### Answer: 17', '17', 'answer-colon');
     expect(extractFinalAnswer('Let me check my answer: 2 + 3 = 5, which works. The total is 9.')).toMatchObject({ source: 'last-number', answer: '9' });
+  });
+
+  test('a phrase that points back at an answer is not an anchor; filler words are skipped', () => {
+    expectFound('So $\\boxed{5}$.\n\nThis answer is consistent with the constraint $x > 0$.', '5', 'boxed');
+    expectFound('#### 18\nThe answer is correct because 6 * 3 = 18.', '18', 'hash-anchor');
+    expectFound('Therefore, the answer is indeed 12.', '12', 'answer-is');
+    expectFound('\\boxed{5}. Hmm, wait: the answer is not 5, it is 6.', 'not 5, it is 6', 'answer-is');
+  });
+
+  test('the usual closing formats of chat models', () => {
+    expectFound('**Final Answer**\n\\[\n\\boxed{42}\n\\]', '42', 'boxed');
+    expectFound('**Final Answer**: 42', '42', 'final-answer');
+    expectFound('### Final Answer\nThe final answer is $\\boxed{\\dfrac{3}{8}}$.', '\\dfrac{3}{8}', 'boxed');
   });
 
   test('the right-most anchor or box wins, so self-corrections count', () => {

@@ -93,6 +93,10 @@ const REFUSAL_PHRASES = [
   'no unique answer', 'ran out of time', "i won't", 'i will not', 'is ambiguous', 'cannot solve', "can't solve",
   'cannot answer', "can't answer", 'impossible to determine', 'not possible to determine',
 ];
+/** "The answer is correct / as shown above" points back at an answer rather than giving one. */
+const BACK_REFERENCE_WORDS = new Set(['correct', 'reasonable', 'consistent', 'right', 'valid', 'verified', 'confirmed', 'plausible', 'sensible', 'accurate', 'as', 'shown', 'above', 'below', 'given', 'stated', 'boxed']);
+/** Words between an anchor and its answer: "the answer is indeed 12". */
+const FILLER_WORDS = new Set(['indeed', 'therefore', 'thus', 'then', 'simply', 'just', 'exactly', 'clearly']);
 const HEDGE_WORDS = new Set(['either', 'maybe', 'perhaps', 'possibly', 'probably', 'might', 'guess', 'unsure']);
 const EMBEDDING_MACROS = new Set(['cdot', 'times', 'div', 'pm', 'mp', 'sqrt', 'frac', 'dfrac', 'tfrac']);
 const TEXT_MACROS = ['\\text', '\\mathrm', '\\mathbf', '\\textbf', '\\mbox'];
@@ -300,8 +304,8 @@ function readAnswerWord(text: string, index: number, start: number, end: number)
   }
   const finalIndex = precedingWord(text, index, start, 'final');
   if (colon && finalIndex === -1 && !atLineStart(text, index, start)) return undefined;
-  const contentStart = skipLead(text, cursor, end);
-  if (contentStart === -1) return undefined;
+  const contentStart = skipFillers(text, skipLead(text, cursor, end), end);
+  if (contentStart === -1 || BACK_REFERENCE_WORDS.has(wordAt(text, contentStart, end))) return undefined;
   const source: ExplicitSource = finalIndex !== -1 ? 'final-answer' : colon ? 'answer-colon' : 'answer-is';
   return { source, start: finalIndex !== -1 ? finalIndex : index, contentStart, contentEnd: -1, terminated: true, boxIndex: -1 };
 }
@@ -315,8 +319,8 @@ function readOptionWord(text: string, index: number, start: number, end: number)
   if (!matchesWordAt(text, cursor, 'is', end)) return undefined;
   cursor = skipInline(text, cursor + 2, end);
   if (text.charCodeAt(cursor) === 58) cursor += 1;
-  const contentStart = skipLead(text, cursor, end);
-  if (contentStart === -1) return undefined;
+  const contentStart = skipFillers(text, skipLead(text, cursor, end), end);
+  if (contentStart === -1 || BACK_REFERENCE_WORDS.has(wordAt(text, contentStart, end))) return undefined;
   return { source: 'answer-is', start: correctIndex, contentStart, contentEnd: -1, terminated: true, boxIndex: -1 };
 }
 
@@ -516,9 +520,7 @@ function trimChoiceLetter(text: string, range: Range): Range {
 }
 
 function startsWithHedge(text: string, range: Range): boolean {
-  let end = range[0];
-  while (end < range[1] && isAsciiLetter(text.charCodeAt(end))) end++;
-  return HEDGE_WORDS.has(asciiLower(text.slice(range[0], end)));
+  return HEDGE_WORDS.has(wordAt(text, range[0], range[1]));
 }
 
 /** No anchor or box: a bold value, else the last number, unless the response refuses or hedges. */
@@ -924,6 +926,26 @@ function skipLead(text: string, index: number, end: number): number {
     cursor++;
   }
   return -1;
+}
+
+/** Past filler words such as "indeed"; -1 stays -1. */
+function skipFillers(text: string, index: number, end: number): number {
+  let cursor = index;
+  for (let round = 0; round < 3 && cursor !== -1; round++) {
+    const word = wordAt(text, cursor, end);
+    if (!FILLER_WORDS.has(word)) return cursor;
+    let next = cursor + word.length;
+    while (next < end && next - cursor < 16 && (text.charCodeAt(next) === 32 || text.charCodeAt(next) === 44)) next++;
+    cursor = next < end ? next : -1;
+  }
+  return cursor;
+}
+
+/** The lower-case ASCII word starting at `index` (empty if none), read at most 16 letters far. */
+function wordAt(text: string, index: number, end: number): string {
+  let wordEnd = index;
+  while (wordEnd < end && wordEnd - index < 16 && isAsciiLetter(text.charCodeAt(wordEnd))) wordEnd++;
+  return asciiLower(text.slice(index, wordEnd));
 }
 
 function skipSpaces(text: string, index: number, end: number): number {
