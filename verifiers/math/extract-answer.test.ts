@@ -98,6 +98,9 @@ describe('explicit anchors', () => {
     expectFound('Final answer: \\[ (x-1)^2 \\]', '(x-1)^2', 'final-answer');
     expectFound('FINAL ANSWER: $$2^{10}$$', '2^{10}', 'final-answer');
     expectFound('The answer is $12 per hour.\nThat is the wage.', '$12 per hour', 'answer-is');
+    expectFound('We double-check the count (the answer is 14.)', '14', 'answer-is');
+    expectFound('So the answer is [0, 1).', '[0, 1)', 'answer-is');
+    expectFound('Final answer: (-\\infty, 2] \\cup (3, \\infty)', '(-\\infty, 2] \\cup (3, \\infty)', 'final-answer');
   });
 
   test('an anchored hedge is no answer', () => {
@@ -162,6 +165,7 @@ describe('<think> blocks', () => {
     expectNone('<think>The answer is 5.</think>\n', 'no-answer');
     const longThought = `<think>${'Consider the next case. '.repeat(1000)}So the answer is 12.`;
     expectNone(longThought, 'truncated');
+    expectFound(`${longThought}</think>\nThe answer is 13.`, '13', 'answer-is');
   });
 });
 

@@ -371,11 +371,12 @@ function resolveCandidate(text: string, scan: SegmentScan, candidate: Candidate,
 }
 
 /**
- * An anchor's answer runs to the end of its line or sentence (a `.` followed by a space), except inside math or braces.
- * Returns -1 when it is longer than `maxAnswerChars`.
+ * An anchor's answer runs to the end of its line or sentence (a `.` followed by a space), or to a `)`/`]` closing a
+ * bracket opened before it, except inside math or braces. Returns -1 when it is longer than `maxAnswerChars`.
  */
 function readAnchoredContent(text: string, start: number, end: number, maxAnswerChars: number): number {
   let depth = 0;
+  let brackets = 0; // `(` and `[` together, since intervals mix them: `[0, 1)`
   let inlineMath = false;
   let displayMath = false;
   for (let index = start; index < end; index++) {
@@ -397,6 +398,11 @@ function readAnchoredContent(text: string, start: number, end: number, maxAnswer
       } else {
         inlineMath = !inlineMath;
       }
+    } else if (code === 40 || code === 91) {
+      brackets += 1;
+    } else if (code === 41 || code === 93) {
+      if (brackets === 0 && depth === 0 && !inlineMath && !displayMath) return index;
+      if (brackets > 0) brackets -= 1;
     } else if (depth === 0 && !displayMath) {
       // inline `$` math does not cross lines in practice, and a lone `$` is usually money
       if (code === 10) return index;
