@@ -1,7 +1,7 @@
 import type { Decimal } from 'decimal.js';
 import { formatNode, node, type IntervalNode, type MathNode, type RelationNode, type RelationOperator } from './ast.js';
 import { BigRational } from './big-rational.js';
-import { evaluateExact, evaluateNumeric, complexAt, decimalAt, magnitude, type Complex, type NumericResult } from './evaluate.js';
+import { evaluateExact, evaluateFloat, evaluateNumeric, complexAt, decimalAt, magnitude, type Complex, type FloatComplex, type FloatResult, type NumericResult } from './evaluate.js';
 import { checkGuards, childrenOf } from './guards.js';
 import type { MathPolicy } from './policy.js';
 
@@ -30,6 +30,13 @@ export const defaultProbeSeed = 0x5eed;
 export const probePointCount = 16;
 /** Valid random probe points a pass needs; fewer is undecidable. */
 export const minimumValidPoints = 8;
+/**
+ * Random points always evaluated at full precision (one positive, one negative, one complex among them); the others
+ * are screened in doubles and evaluated at full precision only when the doubles do not clearly agree.
+ */
+export const precisePointCount = 4;
+/** Agreement in doubles, relative to the largest magnitude met, that lets a point skip full precision. */
+const floatAgreement = 1e-9;
 /** Significant digits of numeric evaluation beyond the largest magnitude met; the cap bounds the cost. */
 const basePrecision = 40;
 const maximumPrecision = 120;
@@ -520,13 +527,22 @@ function compareScaled(gold: RelationNode, predicted: RelationNode, factor: 'any
     const swapped = compareSequences(gold.operands, [...predicted.operands].reverse(), context, 'relation');
     return swapped.equal || swapped.undecidable ? swapped : straight;
   }
-  if (overBudget(context, probePointCount + specialValues.length)) return undecidableResult('equation-probe', { reason: 'too costly to probe' });
+  if (overBudget(context, precisePointCount + specialValues.length)) return undecidableResult('equation-probe', { reason: 'too costly to probe' });
   const tolerance = toleranceAt(context);
   let ratio: Complex | undefined;
+  let floatRatio: FloatComplex | undefined;
   let valid = 0;
   let zeroBoth = 0;
   const points = probePoints(variables, context);
-  for (const point of points) {
+  for (const [index, point] of points.entries()) {
+    if (index >= precisePointCount && floatRatio !== undefined) {
+      const goldFloat = evaluateFloat(goldDifference, point.floats, context.goldUnits);
+      const predictedFloat = evaluateFloat(predictedDifference, point.floats, context.predictedUnits);
+      if (floatRatioAgrees(goldFloat, predictedFloat, floatRatio)) {
+        if (!point.special) valid += 1;
+        continue;
+      }
+    }
     const goldValue = evaluateNumeric(goldDifference, { precision: context.precision, scope: point.scope, imaginaryUnits: context.goldUnits });
     const predictedValue = evaluateNumeric(predictedDifference, { precision: context.precision, scope: point.scope, imaginaryUnits: context.predictedUnits });
     if (!goldValue.ok || !predictedValue.ok) {
@@ -538,7 +554,7 @@ function compareScaled(gold: RelationNode, predicted: RelationNode, factor: 'any
     const goldZero = isNegligible(goldValue.value, goldValue.scale, tolerance);
     const predictedZero = isNegligible(predictedValue.value, predictedValue.scale, tolerance);
     if (goldZero || predictedZero) {
-      if (goldZero !== predictedZero) return unequalResult('equation-probe', { reason: 'one side vanishes where the other does not', point: point.label });
+      if (goldZero !== predictedZero) return unequalResult('equation-probe', { reason: 'one side vanishes where the other does not', point: describePoint(point.scope) });
       zeroBoth += 1;
       continue;
     }
@@ -548,11 +564,12 @@ function compareScaled(gold: RelationNode, predicted: RelationNode, factor: 'any
       .times(4);
     if (ratio === undefined) {
       ratio = current;
+      floatRatio = [current.re.toNumber(), current.im.toNumber()];
       if (factor === 'positive' && (!current.im.abs().lte(slack.times(magnitude(current))) || current.re.lte(0))) {
         return unequalResult('inequality-probe', { reason: 'the factor is not a positive constant' });
       }
     } else if (!magnitude(subtractComplex(current, ratio)).lte(slack.times(magnitude(ratio)).times(2))) {
-      return unequalResult('equation-probe', { reason: 'not a constant multiple', point: point.label });
+      return unequalResult('equation-probe', { reason: 'not a constant multiple', point: describePoint(point.scope) });
     }
   }
   const details = { points: points.length, validPoints: valid, precision: context.precision, tolerance: tolerance.toExponential(0), variables, seed: context.seed };
@@ -687,9 +704,12 @@ function render(value: Complex): string {
 
 interface ProbePoint {
   readonly scope: ReadonlyMap<string, Complex>;
+  readonly floats: ReadonlyMap<string, FloatComplex>;
   readonly special: boolean;
-  readonly label: string;
 }
+
+const pointCache = new Map<string, ProbePoint[]>();
+const pointCacheLimit = 256;
 
 /** mulberry32: a small seeded generator, so the same seed gives the same points. */
 function seededRandom(seed: number): () => number {
@@ -710,24 +730,54 @@ const specialValues = [0, 1, -1, 2];
  * where removable singularities sit; the latter never count toward the valid-point minimum.
  */
 function probePoints(variables: readonly string[], context: Context): ProbePoint[] {
+  const key = `${context.seed}:${context.precision}:${variables.join(',')}`;
+  const cached = pointCache.get(key);
+  if (cached !== undefined) return cached;
+  const points = generateProbePoints(variables, context);
+  if (pointCache.size >= pointCacheLimit) pointCache.clear();
+  pointCache.set(key, points);
+  return points;
+}
+
+function generateProbePoints(variables: readonly string[], context: Context): ProbePoint[] {
   const random = seededRandom(context.seed);
   const points: ProbePoint[] = [];
   for (let index = 0; index < probePointCount; index += 1) {
-    const scope = new Map<string, Complex>();
+    const floats = new Map<string, FloatComplex>();
     for (const variable of variables) {
       const kind = index % 4;
       const size = 0.1 + 3 * random();
-      if (kind === 3) scope.set(variable, complexAt(context.precision, 4 * random() - 2, (random() < 0.5 ? -1 : 1) * (0.1 + 2 * random())));
-      else scope.set(variable, complexAt(context.precision, kind === 2 ? -size : size));
+      if (kind === 3) floats.set(variable, [4 * random() - 2, (random() < 0.5 ? -1 : 1) * (0.1 + 2 * random())]);
+      else floats.set(variable, [kind === 2 ? -size : size, 0]);
     }
-    points.push({ scope, special: false, label: describePoint(scope) });
+    const scope = new Map([...floats].map(([name, [re, im]]) => [name, complexAt(context.precision, re, im)] as const));
+    points.push({ scope, floats, special: false });
   }
   for (let index = 0; index < specialValues.length; index += 1) {
-    const scope = new Map<string, Complex>();
-    variables.forEach((variable, position) => scope.set(variable, complexAt(context.precision, specialValues[(index + position) % specialValues.length]!)));
-    points.push({ scope, special: true, label: describePoint(scope) });
+    const floats = new Map<string, FloatComplex>(variables.map((variable, position) => [variable, [specialValues[(index + position) % specialValues.length]!, 0]]));
+    const scope = new Map([...floats].map(([name, [re, im]]) => [name, complexAt(context.precision, re, im)] as const));
+    points.push({ scope, floats, special: true });
   }
   return points;
+}
+
+/** predicted/gold in doubles is clearly the established constant (both sides clearly nonzero). */
+function floatRatioAgrees(gold: FloatResult, predicted: FloatResult, ratio: FloatComplex): boolean {
+  if (!gold.ok || !predicted.ok) return false;
+  const goldSize = Math.hypot(gold.value[0], gold.value[1]);
+  const predictedSize = Math.hypot(predicted.value[0], predicted.value[1]);
+  if (!(goldSize > floatAgreement * gold.scale) || !(predictedSize > floatAgreement * predicted.scale)) return false;
+  const denominator = gold.value[0] * gold.value[0] + gold.value[1] * gold.value[1];
+  const re = (predicted.value[0] * gold.value[0] + predicted.value[1] * gold.value[1]) / denominator;
+  const im = (predicted.value[1] * gold.value[0] - predicted.value[0] * gold.value[1]) / denominator;
+  const slack = floatAgreement * (1 + gold.scale / goldSize + predicted.scale / predictedSize);
+  return Math.hypot(re - ratio[0], im - ratio[1]) <= slack * Math.hypot(ratio[0], ratio[1]);
+}
+
+function floatsAgree(a: FloatResult, b: FloatResult): boolean {
+  if (!a.ok || !b.ok) return false;
+  const scale = Math.max(a.scale, b.scale);
+  return Math.max(Math.abs(a.value[0] - b.value[0]), Math.abs(a.value[1] - b.value[1])) <= floatAgreement * scale;
 }
 
 function describePoint(scope: ReadonlyMap<string, Complex>): string {
@@ -740,34 +790,45 @@ function describePoint(scope: ReadonlyMap<string, Complex>): string {
  * valid. A point where only one side is defined fails unless removable singularities are accepted.
  */
 function probe(gold: MathNode, predicted: MathNode, variables: readonly string[], context: Context): CompareResult {
-  if (overBudget(context, probePointCount + specialValues.length)) return undecidableResult('probe', { reason: 'too costly to probe' });
+  if (overBudget(context, precisePointCount + specialValues.length)) return undecidableResult('probe', { reason: 'too costly to probe' });
   const tolerance = toleranceAt(context);
   const points = probePoints(variables, context);
   let valid = 0;
   let skipped = 0;
+  let precise = 0;
   const details = (): Record<string, unknown> => ({
     points: points.length,
     validPoints: valid,
+    precisePoints: precise,
     skippedPoints: skipped,
     precision: context.precision,
     tolerance: tolerance.toExponential(0),
     variables,
     seed: context.seed,
   });
-  for (const point of points) {
+  for (const [index, point] of points.entries()) {
+    if (index >= precisePointCount) {
+      const goldFloat = evaluateFloat(gold, point.floats, context.goldUnits);
+      const predictedFloat = evaluateFloat(predicted, point.floats, context.predictedUnits);
+      if (floatsAgree(goldFloat, predictedFloat)) {
+        valid += 1;
+        continue;
+      }
+    }
+    precise += 1;
     const goldValue = evaluateNumeric(gold, { precision: context.precision, scope: point.scope, imaginaryUnits: context.goldUnits });
     const predictedValue = evaluateNumeric(predicted, { precision: context.precision, scope: point.scope, imaginaryUnits: context.predictedUnits });
     if (!goldValue.ok || !predictedValue.ok) {
       const unsupported = [goldValue, predictedValue].find((result): result is NumericResult & { ok: false } => !result.ok && result.kind === 'unsupported');
       if (unsupported !== undefined) return undecidableResult('probe', { ...details(), reason: unsupported.reason });
       if (goldValue.ok !== predictedValue.ok && !context.policy.removableSingularities) {
-        return unequalResult('probe', { ...details(), reason: 'defined on one side only', point: point.label });
+        return unequalResult('probe', { ...details(), reason: 'defined on one side only', point: describePoint(point.scope) });
       }
       skipped += 1;
       continue;
     }
     if (!agrees(goldValue, predictedValue, tolerance)) {
-      return unequalResult('probe', { ...details(), point: point.label, goldValue: render(goldValue.value), predictedValue: render(predictedValue.value) });
+      return unequalResult('probe', { ...details(), point: describePoint(point.scope), goldValue: render(goldValue.value), predictedValue: render(predictedValue.value) });
     }
     if (!point.special) valid += 1;
   }

@@ -505,3 +505,243 @@ function add(a: Complex, b: Complex): Complex {
 function subtract(a: Complex, b: Complex): Complex {
   return { re: a.re.minus(b.re), im: a.im.minus(b.im) };
 }
+
+/** A complex double: [re, im]. */
+export type FloatComplex = readonly [number, number];
+
+/** A double-precision value with the largest magnitude met, or why there is none (as for evaluateNumeric). */
+export type FloatResult = { ok: true; value: FloatComplex; scale: number } | { ok: false; kind: 'undefined' | 'unsupported'; reason: string };
+
+/**
+ * evaluateNumeric in doubles: about a hundred times cheaper, for screening probe points. Rounding, overflow and
+ * cancellation make it unfit to decide equality; the prober confirms with evaluateNumeric.
+ */
+export function evaluateFloat(value: MathNode, scope: ReadonlyMap<string, FloatComplex>, imaginaryUnits: readonly string[] = ['i']): FloatResult {
+  const evaluator = new FloatEvaluator(scope, new Set(imaginaryUnits));
+  try {
+    const result = evaluator.evaluate(value);
+    return { ok: true, value: result, scale: evaluator.scale };
+  } catch (error) {
+    if (error instanceof NotANumber) return { ok: false, kind: error.kind, reason: error.message };
+    throw error;
+  }
+}
+
+function floatMultiply(a: FloatComplex, b: FloatComplex): FloatComplex {
+  return [a[0] * b[0] - a[1] * b[1], a[0] * b[1] + a[1] * b[0]];
+}
+
+function floatDivide(a: FloatComplex, b: FloatComplex): FloatComplex {
+  if (b[0] === 0 && b[1] === 0) throw new NotANumber('undefined', 'division by zero');
+  if (a[1] === 0 && b[1] === 0) return [a[0] / b[0], 0];
+  const denominator = b[0] * b[0] + b[1] * b[1];
+  return [(a[0] * b[0] + a[1] * b[1]) / denominator, (a[1] * b[0] - a[0] * b[1]) / denominator];
+}
+
+function floatExp(z: FloatComplex): FloatComplex {
+  const scale = Math.exp(z[0]);
+  return z[1] === 0 ? [scale, 0] : [scale * Math.cos(z[1]), scale * Math.sin(z[1])];
+}
+
+function floatLog(z: FloatComplex): FloatComplex {
+  if (z[0] === 0 && z[1] === 0) throw new NotANumber('undefined', 'logarithm of 0');
+  if (z[1] === 0 && z[0] > 0) return [Math.log(z[0]), 0];
+  return [Math.log(Math.hypot(z[0], z[1])), Math.atan2(z[1], z[0])];
+}
+
+function floatSqrt(z: FloatComplex): FloatComplex {
+  if (z[1] === 0) return z[0] >= 0 ? [Math.sqrt(z[0]), 0] : [0, Math.sqrt(-z[0])];
+  const modulus = Math.hypot(z[0], z[1]);
+  const im = Math.sqrt((modulus - z[0]) / 2);
+  return [Math.sqrt((modulus + z[0]) / 2), z[1] < 0 ? -im : im];
+}
+
+function floatIntegerPower(base: FloatComplex, exponent: bigint): FloatComplex {
+  if (exponent < 0n) return floatDivide([1, 0], floatIntegerPower(base, -exponent));
+  if (base[1] === 0) return [Math.pow(base[0], Number(exponent)), 0];
+  let result: FloatComplex = [1, 0];
+  let square = base;
+  let remaining = exponent;
+  while (remaining > 0n) {
+    if (remaining & 1n) result = floatMultiply(result, square);
+    remaining >>= 1n;
+    if (remaining > 0n) square = floatMultiply(square, square);
+  }
+  return result;
+}
+
+function floatSin(z: FloatComplex): FloatComplex {
+  return z[1] === 0 ? [Math.sin(z[0]), 0] : [Math.sin(z[0]) * Math.cosh(z[1]), Math.cos(z[0]) * Math.sinh(z[1])];
+}
+
+function floatCos(z: FloatComplex): FloatComplex {
+  return z[1] === 0 ? [Math.cos(z[0]), 0] : [Math.cos(z[0]) * Math.cosh(z[1]), -Math.sin(z[0]) * Math.sinh(z[1])];
+}
+
+function floatAsin(z: FloatComplex): FloatComplex {
+  if (z[1] === 0 && Math.abs(z[0]) <= 1) return [Math.asin(z[0]), 0];
+  const inner = floatSqrt([1 - (z[0] * z[0] - z[1] * z[1]), -2 * z[0] * z[1]]);
+  const logarithm = floatLog([inner[0] - z[1], inner[1] + z[0]]);
+  return [logarithm[1], -logarithm[0]];
+}
+
+function floatAtan(z: FloatComplex): FloatComplex {
+  if (z[1] === 0) return [Math.atan(z[0]), 0];
+  const left = floatLog([1 + z[1], -z[0]]);
+  const right = floatLog([1 - z[1], z[0]]);
+  return [-(left[1] - right[1]) / 2, (left[0] - right[0]) / 2];
+}
+
+class FloatEvaluator {
+  scale = 0;
+
+  constructor(
+    private readonly scope: ReadonlyMap<string, FloatComplex>,
+    private readonly imaginaryUnits: ReadonlySet<string>,
+  ) {}
+
+  evaluate(value: MathNode): FloatComplex {
+    const result = this.evaluateNode(value);
+    if (!Number.isFinite(result[0]) || !Number.isFinite(result[1])) throw new NotANumber('undefined', 'overflow or not a number');
+    const size = Math.max(Math.abs(result[0]), Math.abs(result[1]));
+    if (size > this.scale) this.scale = size;
+    return result;
+  }
+
+  private evaluateNode(value: MathNode): FloatComplex {
+    switch (value.kind) {
+      case 'number':
+        return [value.value.toNumber(), 0];
+      case 'symbol': {
+        if (value.name === 'pi') return [Math.PI, 0];
+        if (value.name === 'e') return [Math.E, 0];
+        if (this.imaginaryUnits.has(value.name)) return [0, 1];
+        const bound = this.scope.get(value.name);
+        if (bound !== undefined) return bound;
+        throw new NotANumber('unsupported', value.name === 'infinity' ? 'infinity is not a number' : `free variable ${value.name}`);
+      }
+      case 'add': {
+        let re = 0;
+        let im = 0;
+        for (const term of value.terms) {
+          const result = this.evaluate(term);
+          re += result[0];
+          im += result[1];
+        }
+        return [re, im];
+      }
+      case 'mul':
+        return value.factors.reduce<FloatComplex>((product, factor) => floatMultiply(product, this.evaluate(factor)), [1, 0]);
+      case 'pow':
+        return this.power(value.base, value.exponent);
+      case 'func':
+        return this.callFunction(value.name, value.args);
+      default:
+        throw new NotANumber('unsupported', `a ${value.kind} has no numeric value`);
+    }
+  }
+
+  private power(baseNode: MathNode, exponentNode: MathNode): FloatComplex {
+    const base = this.evaluate(baseNode);
+    const baseIsZero = base[0] === 0 && base[1] === 0;
+    const exact = evaluateExact(exponentNode);
+    if (exact !== undefined) {
+      if (baseIsZero) {
+        if (exact.num > 0n) return [0, 0];
+        throw new NotANumber('undefined', '0 to a non-positive power');
+      }
+      if (exact.den === 1n) return floatIntegerPower(base, exact.num);
+      if (exact.den === 2n) return floatIntegerPower(floatSqrt(base), exact.num);
+      const ratio = exact.toNumber();
+      if (base[1] === 0 && base[0] > 0) return [Math.pow(base[0], ratio), 0];
+      if (base[1] === 0 && exact.den % 2n === 1n) {
+        const root = Math.pow(-base[0], ratio);
+        return [exact.num % 2n === 0n ? root : -root, 0];
+      }
+      return floatExp(floatMultiply([ratio, 0], floatLog(base)));
+    }
+    const exponent = this.evaluate(exponentNode);
+    if (baseIsZero) {
+      if (exponent[0] > 0) return [0, 0];
+      throw new NotANumber('undefined', '0 to a non-positive power');
+    }
+    if (base[1] === 0 && base[0] > 0 && exponent[1] === 0) return [Math.pow(base[0], exponent[0]), 0];
+    return floatExp(floatMultiply(exponent, floatLog(base)));
+  }
+
+  private callFunction(name: string, args: readonly MathNode[]): FloatComplex {
+    const values = args.map((argument) => this.evaluate(argument));
+    const [first] = values;
+    if (first === undefined) throw new NotANumber('unsupported', `${name} without arguments`);
+    if (['factorial', 'binom', 'gcd', 'lcm'].includes(name)) {
+      const integers = values.map((value) => {
+        const rounded = Math.round(value[0]);
+        if (value[1] !== 0 || Math.abs(rounded - value[0]) > 1e-9 * (1 + Math.abs(value[0])) || !Number.isSafeInteger(rounded)) {
+          throw new NotANumber('undefined', `${name} of a non-integer`);
+        }
+        return BigInt(rounded);
+      });
+      const result = integerFunction(name, integers);
+      if (result === undefined) throw new NotANumber('undefined', `${name} outside its domain`);
+      return [Number(result), 0];
+    }
+    if (values.length === 2 && name === 'log') return floatDivide(floatLog(first), floatLog(values[1]!));
+    if (values.length !== 1) throw new NotANumber('unsupported', `${name} with ${values.length} arguments`);
+    switch (name) {
+      case 'sqrt':
+        return floatSqrt(first);
+      case 'exp':
+        return floatExp(first);
+      case 'ln':
+        return floatLog(first);
+      case 'log':
+        return floatDivide(floatLog(first), [Math.LN10, 0]);
+      case 'abs':
+        return [Math.hypot(first[0], first[1]), 0];
+      case 'sin':
+        return floatSin(first);
+      case 'cos':
+        return floatCos(first);
+      case 'tan':
+        return floatDivide(floatSin(first), floatCos(first));
+      case 'cot':
+        return floatDivide(floatCos(first), floatSin(first));
+      case 'sec':
+        return floatDivide([1, 0], floatCos(first));
+      case 'csc':
+        return floatDivide([1, 0], floatSin(first));
+      case 'arcsin':
+      case 'asin':
+        return floatAsin(first);
+      case 'arccos':
+      case 'acos': {
+        if (first[1] === 0 && Math.abs(first[0]) <= 1) return [Math.acos(first[0]), 0];
+        const sine = floatAsin(first);
+        return [Math.PI / 2 - sine[0], -sine[1]];
+      }
+      case 'arctan':
+      case 'atan':
+        return floatAtan(first);
+      case 'arccot':
+        return floatAtan(floatDivide([1, 0], first));
+      case 'sinh':
+      case 'cosh':
+      case 'tanh': {
+        const up = floatExp(first);
+        const down = floatDivide([1, 0], up);
+        const sinh: FloatComplex = [(up[0] - down[0]) / 2, (up[1] - down[1]) / 2];
+        const cosh: FloatComplex = [(up[0] + down[0]) / 2, (up[1] + down[1]) / 2];
+        return name === 'sinh' ? sinh : name === 'cosh' ? cosh : floatDivide(sinh, cosh);
+      }
+      case 'floor':
+      case 'ceil': {
+        if (first[1] !== 0) throw new NotANumber('undefined', `${name} of a complex number`);
+        const nearest = Math.round(first[0]);
+        if (Math.abs(nearest - first[0]) <= 1e-9 * (1 + Math.abs(first[0]))) return [nearest, 0];
+        return [name === 'floor' ? Math.floor(first[0]) : Math.ceil(first[0]), 0];
+      }
+      default:
+        throw new NotANumber('unsupported', `unknown function ${name}`);
+    }
+  }
+}
