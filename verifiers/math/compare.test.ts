@@ -251,6 +251,20 @@ describe('numeric and probed equivalence', () => {
     expect(isEqual(node.mul(pi, node.pow(node.symbol('r'), int(2))), node.mul(node.pow(node.symbol('r'), int(2)), pi))).toBe(true);
   });
 
+  test('probing states its points and precision: 4 random points always at full precision, the rest screened in doubles', () => {
+    const result = compare(node.func('cos', x), node.func('sin', node.add(x, div(pi, int(2)))));
+    expect(result.details).toMatchObject({ points: 20, precision: expect.any(Number), tolerance: expect.any(String), seed: expect.any(Number) });
+    expect(result.details['precisePoints']).toBeGreaterThanOrEqual(4);
+  });
+
+  test('cancellation in doubles does not decide: (x + 10^{20}) - 10^{20} is x, not x + 1', () => {
+    const big = node.pow(int(10), int(20));
+    const cancelled = sub(node.add(x, big), big);
+    expect(compare(x, cancelled)).toMatchObject({ equal: true, probedOnly: true });
+    expect(isEqual(node.add(x, int(1)), cancelled)).toBe(false);
+    expect(isEqual(node.add(x, node.pow(int(10), int(-30))), x)).toBe(false);
+  });
+
   test('the same seed gives the same details', () => {
     const gold = node.pow(node.add(x, int(1)), int(2));
     const predicted = node.add(node.pow(x, int(2)), node.mul(int(2), x), int(1));
@@ -320,6 +334,47 @@ describe('guards', () => {
     expect(compare(int(0), bomb)).toMatchObject({ equal: false, undecidable: true, method: 'guard' });
     expect(compare(bomb, bomb)).toMatchObject({ equal: false, undecidable: true, method: 'guard' });
     expect(performance.now() - start).toBeLessThan(1000);
+  });
+});
+
+const arbitraryNode = fc.letrec<{ tree: MathNode }>((tie) => ({
+  tree: fc.oneof(
+    { depthSize: 'small', withCrossShrink: true },
+    fc
+      .tuple(fc.bigInt({ min: -(10n ** 40n), max: 10n ** 40n }), fc.bigInt({ min: 1n, max: 10n ** 5n }), fc.boolean(), fc.boolean())
+      .map(([num, den, decimal, isPercent]) => node.number(BigRational.of(num, den), { decimal, percent: isPercent })),
+    fc.constantFrom('x', 'y', 'pi', 'e', 'i', 'j', 'infinity').map(node.symbol),
+    fc.array(tie('tree'), { maxLength: 4 }).map((terms) => node.add(...terms)),
+    fc.array(tie('tree'), { maxLength: 4 }).map((factors) => node.mul(...factors)),
+    fc.tuple(tie('tree'), tie('tree')).map(([base, exponent]) => node.pow(base, exponent)),
+    fc
+      .tuple(fc.constantFrom('sin', 'tan', 'ln', 'log', 'exp', 'abs', 'floor', 'factorial', 'binom', 'gcd', 'arcsin', 'arctan', 'sqrt', 'sec', 'sinh', 'unknown'), fc.array(tie('tree'), { maxLength: 3 }))
+      .map(([name, args]) => node.func(name, ...args)),
+    fc
+      .tuple(tie('tree'), tie('tree'), tie('tree'), fc.constantFrom<MathNode extends never ? never : ('=' | '<' | '>' | '<=' | '>=' | '!=')[]>(['='], ['<'], ['>', '>'], ['<=', '<'], ['!='], ['>=']))
+      .map(([a, b, c, operators]) => node.relation([a, b, c].slice(0, operators.length + 1), operators)),
+    fc.array(tie('tree'), { maxLength: 3 }).map((items) => node.tuple(...items)),
+    fc.array(tie('tree'), { maxLength: 3 }).map((items) => node.set(...items)),
+    fc.tuple(tie('tree'), tie('tree'), fc.boolean(), fc.boolean()).map(([left, right, leftClosed, rightClosed]) => node.interval(left, right, leftClosed, rightClosed)),
+    fc.array(tie('tree'), { maxLength: 3 }).map((items) => node.union(...items)),
+    fc.array(fc.array(tie('tree'), { minLength: 1, maxLength: 2 }), { maxLength: 2 }).map((rows) => node.matrix(rows)),
+    fc.string().map(node.text),
+    fc.constantFrom('A', 'b', '(C)').map(node.choice),
+  ),
+})).tree;
+
+describe('robustness', () => {
+  test('any pair of nodes gives a result without throwing, quickly; a node equals itself unless undecidable', () => {
+    fc.assert(
+      fc.property(arbitraryNode, arbitraryNode, (gold, predicted) => {
+        const start = performance.now();
+        compare(gold, predicted);
+        const self = compare(gold, gold);
+        expect(self.equal || self.undecidable === true).toBe(true);
+        expect(performance.now() - start).toBeLessThan(1000);
+      }),
+      { numRuns: 300 },
+    );
   });
 });
 

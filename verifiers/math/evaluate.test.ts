@@ -1,7 +1,8 @@
+import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { node, type MathNode } from './ast.js';
 import { BigRational } from './big-rational.js';
-import { complexAt, evaluateExact, evaluateNumeric, integerRoot, type NumericResult } from './evaluate.js';
+import { complexAt, evaluateExact, evaluateFloat, evaluateNumeric, integerRoot, type NumericResult } from './evaluate.js';
 
 const int = (value: number | bigint): MathNode => node.number(BigRational.of(value));
 const frac = (num: number, den: number): MathNode => node.number(BigRational.of(num, den));
@@ -137,5 +138,38 @@ describe('evaluateNumeric', () => {
     const b = numeric(node.pow(int(10), int(401)));
     expect(a.ok && b.ok && !a.value.re.eq(b.value.re)).toBe(true);
     expect(a.ok && a.value.re.isFinite()).toBe(true);
+  });
+});
+
+describe('evaluateFloat', () => {
+  const z = node.symbol('z');
+  const expressions: [string, MathNode][] = [
+    ['polynomial', node.add(node.pow(z, int(3)), node.mul(int(-2), z), frac(1, 3))],
+    ['rational function', node.mul(node.add(z, int(2)), inverse(node.add(node.pow(z, int(2)), int(5))))],
+    ['root and log', node.add(sqrt(z), node.func('ln', z), node.pow(z, frac(1, 3)))],
+    ['trigonometry', node.add(node.func('sin', z), node.func('tan', z), node.func('arctan', z), node.func('arcsin', z), node.func('arccos', z))],
+    ['exponential', node.add(node.func('exp', z), node.pow(node.symbol('e'), node.mul(i, z)), node.func('cosh', z), node.func('log', z, int(3)))],
+    ['symbolic power', node.pow(node.add(z, int(3)), z)],
+  ];
+  // Probe points are never subnormal, where doubles lose their relative precision.
+  const coordinate = fc.integer({ min: -3_000_000, max: 3_000_000 }).map((value) => value / 1_000_000);
+  const point = fc.tuple(coordinate, coordinate);
+
+  test.each(expressions)('%s: doubles agree with the 50-digit evaluation', (_name, expression) => {
+    fc.assert(
+      fc.property(point, ([re, im]) => {
+        const float = evaluateFloat(expression, new Map([['z', [re, im] as const]]));
+        const precise = numeric(expression, { z: [re, im] });
+        if (!float.ok || !precise.ok) return float.ok === precise.ok || !float.ok;
+        const error = Math.hypot(float.value[0] - precise.value.re.toNumber(), float.value[1] - precise.value.im.toNumber());
+        return error <= 1e-9 * Math.max(1, float.scale);
+      }),
+      { numRuns: 50 },
+    );
+  });
+
+  test('undefined and unsupported as in evaluateNumeric', () => {
+    expect(evaluateFloat(inverse(int(0)), new Map())).toMatchObject({ ok: false, kind: 'undefined' });
+    expect(evaluateFloat(node.symbol('infinity'), new Map())).toMatchObject({ ok: false, kind: 'unsupported' });
   });
 });

@@ -218,10 +218,15 @@ export function evaluateNumeric(value: MathNode, options: NumericOptions): Numer
   }
 }
 
-/** Makes a complex value at a precision from a double pair (probe points are doubles, exactly representable). */
+/** Makes a complex value at a precision from the exact binary values of a double pair, as evaluateFloat sees them. */
 export function complexAt(precision: number, re: number, im = 0): Complex {
   const D = decimalAt(precision);
-  return { re: new D(re), im: new D(im) };
+  return { re: new D(exactDoubleText(re)), im: new D(exactDoubleText(im)) };
+}
+
+function exactDoubleText(value: number): string {
+  if (Number.isInteger(value) || !Number.isFinite(value)) return String(value);
+  return value < 0 ? `-0b${(-value).toString(2)}` : `0b${value.toString(2)}`;
 }
 
 /** max(|re|, |im|), a cheap magnitude within a factor of sqrt 2 of |z|. */
