@@ -43,10 +43,10 @@ const maximumPrecision = 120;
 /** Digits of agreement required below the working precision (room for rounding over a long evaluation). */
 const precisionSlack = 12;
 /**
- * Most work one numeric comparison may do, in transcendental evaluations at 40 digits (about 0.1 ms each): beyond it
- * the comparison is undecidable rather than slow.
+ * Most numeric work one comparison may do, in transcendental evaluations at 40 digits (about 0.1 ms each), summed over
+ * every pair it compares: beyond it the comparison is undecidable rather than slow.
  */
-const numericBudget = 1500;
+const numericBudget = 500;
 const cheapFunctions = new Set(['abs', 'floor', 'ceil', 'factorial', 'binom', 'gcd', 'lcm']);
 
 const constantNames = new Set(['pi', 'e', 'infinity']);
@@ -58,8 +58,8 @@ interface Context {
   readonly precision: number;
   /** The magnitudes in play need more digits than the cap: a numeric agreement proves nothing. */
   readonly precisionCapped: boolean;
-  /** Transcendental operations (functions, non-integer powers) of both sides, plus a share for the other nodes. */
-  readonly operations: number;
+  /** Numeric work left for this whole comparison (sets compare many pairs), in transcendental evaluations. */
+  readonly budget: { remaining: number };
   /** Names of the imaginary unit on each side (`j` too where that side has no `i`, by policy). */
   readonly goldUnits: readonly string[];
   readonly predictedUnits: readonly string[];
@@ -85,7 +85,7 @@ export function compareNodes(gold: MathNode, predicted: MathNode, options: Compa
     seed: options.seed ?? defaultProbeSeed,
     precision: Math.min(needed, maximumPrecision),
     precisionCapped: needed > maximumPrecision,
-    operations: evaluationOperations(gold) + evaluationOperations(predicted),
+    budget: { remaining: numericBudget },
     goldUnits: unitsOf(gold),
     predictedUnits: unitsOf(predicted),
   };
@@ -225,9 +225,12 @@ function evaluationOperations(root: MathNode): number {
   return operations;
 }
 
-/** The comparison would cost more than the numeric budget at this point count and precision. */
-function overBudget(context: Context, points: number): boolean {
-  return context.operations * points * (context.precision / basePrecision) ** 2 > numericBudget;
+/** Charges evaluating both sides at `points` full-precision points to the budget; false when it would run out. */
+function overBudget(context: Context, points: number, gold: MathNode, predicted: MathNode): boolean {
+  const cost = (evaluationOperations(gold) + evaluationOperations(predicted)) * points * (context.precision / basePrecision) ** 2;
+  if (cost > context.budget.remaining) return true;
+  context.budget.remaining -= cost;
+  return false;
 }
 
 function symbolNames(root: MathNode): Set<string> {
@@ -527,7 +530,7 @@ function compareScaled(gold: RelationNode, predicted: RelationNode, factor: 'any
     const swapped = compareSequences(gold.operands, [...predicted.operands].reverse(), context, 'relation');
     return swapped.equal || swapped.undecidable ? swapped : straight;
   }
-  if (overBudget(context, precisePointCount + specialValues.length)) return undecidableResult('equation-probe', { reason: 'too costly to probe' });
+  if (overBudget(context, precisePointCount + specialValues.length, goldDifference, predictedDifference)) return undecidableResult('equation-probe', { reason: 'too costly to probe' });
   const tolerance = toleranceAt(context);
   let ratio: Complex | undefined;
   let floatRatio: FloatComplex | undefined;
@@ -666,7 +669,7 @@ function withinRelativeTolerance(a: BigRational, b: BigRational, tolerance: numb
 
 /** Variable-free expressions evaluated at the working precision; a decimal literal side allows the policy tolerance. */
 function compareConstants(gold: MathNode, predicted: MathNode, toleranceAllowed: boolean, context: Context): CompareResult {
-  if (overBudget(context, 1)) return undecidableResult('numeric', { reason: 'too costly to evaluate' });
+  if (overBudget(context, 1, gold, predicted)) return undecidableResult('numeric', { reason: 'too costly to evaluate' });
   const goldValue = evaluateNumeric(gold, { precision: context.precision, imaginaryUnits: context.goldUnits });
   if (!goldValue.ok) return undecidableResult('numeric', { reason: `gold: ${goldValue.reason}` });
   const predictedValue = evaluateNumeric(predicted, { precision: context.precision, imaginaryUnits: context.predictedUnits });
@@ -790,7 +793,7 @@ function describePoint(scope: ReadonlyMap<string, Complex>): string {
  * valid. A point where only one side is defined fails unless removable singularities are accepted.
  */
 function probe(gold: MathNode, predicted: MathNode, variables: readonly string[], context: Context): CompareResult {
-  if (overBudget(context, precisePointCount + specialValues.length)) return undecidableResult('probe', { reason: 'too costly to probe' });
+  if (overBudget(context, precisePointCount + specialValues.length, gold, predicted)) return undecidableResult('probe', { reason: 'too costly to probe' });
   const tolerance = toleranceAt(context);
   const points = probePoints(variables, context);
   let valid = 0;
