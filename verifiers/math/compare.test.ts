@@ -124,6 +124,15 @@ describe('relations', () => {
     expect(isEqual(node.relation([x, int(2)], ['>']), interval, { inequalityMatchesInterval: false })).toBe(false);
   });
 
+  test('inequalities joined by "or" match a union of intervals', () => {
+    const union = node.union(node.interval(neg(infinity), int(-1), false, false), node.interval(int(1), infinity, false, false));
+    const solved = node.set(node.relation([x, int(-1)], ['<']), node.relation([x, int(1)], ['>']));
+    expect(isEqual(union, solved)).toBe(true);
+    expect(isEqual(solved, union)).toBe(true);
+    expect(isEqual(union, node.set(node.relation([x, int(-1)], ['<']), node.relation([x, int(1)], ['>='])))).toBe(false);
+    expect(isEqual(union, node.relation([node.func('abs', x), int(1)], ['>']))).toBe(true);
+  });
+
   test('an assignment unwraps: x = 5 vs 5, and 5 vs x = 5', () => {
     expect(isEqual(eq(x, int(5)), int(5))).toBe(true);
     expect(isEqual(int(5), eq(x, int(5)))).toBe(true);

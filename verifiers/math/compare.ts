@@ -358,12 +358,12 @@ function isIntervalLike(value: MathNode): boolean {
   return value.kind === 'interval' || value.kind === 'union';
 }
 
-/** An interval, a union of intervals, or (only next to one) a 2-tuple read as an open interval. */
+/** An interval, a union of intervals, solved inequalities joined by "or", or (next to one of these) a 2-tuple read as an open interval. */
 function asIntervals(value: MathNode): IntervalNode[] | undefined {
   if (value.kind === 'interval') return [value];
   if (value.kind === 'tuple' && value.items.length === 2) return [node.interval(value.items[0]!, value.items[1]!, false, false)];
   if (value.kind === 'relation') return relationToIntervals(value)?.intervals;
-  if (value.kind === 'union') {
+  if (value.kind === 'union' || (value.kind === 'set' && value.items.length > 0 && value.items.every((item) => item.kind === 'relation'))) {
     const intervals: IntervalNode[] = [];
     for (const item of value.items) {
       const part = item.kind === 'interval' ? [item] : item.kind === 'relation' ? relationToIntervals(item)?.intervals : undefined;
