@@ -90,7 +90,7 @@ describe('createProgress', () => {
     for (let index = 0; index < 5_000_000; index += 1) progress.tick();
     const elapsed = performance.now() - started;
     expect(clockReads).toHaveBeenCalledTimes(1);
-    expect(elapsed).toBeLessThan(1_000);
+    expect(elapsed).toBeLessThan(5_000);
     expect(progress.snapshot().count).toBe(5_000_000);
     progress.done();
   });

@@ -335,7 +335,7 @@ describe('properties', () => {
         extractFinalAnswer(text, options);
         const elapsed = performance.now() - started;
         slowest = Math.max(slowest, elapsed);
-        expect(elapsed, `${text.slice(0, 12)} ${JSON.stringify(options)}`).toBeLessThan(1000);
+        expect(elapsed, `${text.slice(0, 12)} ${JSON.stringify(options)}`).toBeLessThan(5000);
       }
     }
     console.log(`slowest 1 MB extraction: ${slowest.toFixed(1)} ms`);
@@ -347,7 +347,7 @@ describe('properties', () => {
         const text = parts.join('').repeat(times);
         const started = performance.now();
         const extraction = extractFinalAnswer(text, { maxScanChars: Number.POSITIVE_INFINITY });
-        expect(performance.now() - started).toBeLessThan(1000);
+        expect(performance.now() - started).toBeLessThan(5000);
         expect(isConsistent(text, extraction)).toBe(true);
       }),
       { numRuns: 30 },

@@ -72,7 +72,7 @@ describe('normalizeAnswer', () => {
     for (const text of inputs) {
       const started = performance.now();
       const normalized = normalizeAnswer(text);
-      expect(performance.now() - started).toBeLessThan(1000);
+      expect(performance.now() - started).toBeLessThan(5000);
       expect(normalizeAnswer(normalized)).toBe(normalized);
     }
   });

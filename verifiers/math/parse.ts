@@ -183,7 +183,7 @@ class Parser {
   private readonly jIsImaginary: boolean;
 
   constructor(
-    private readonly tokens: readonly Token[],
+    private readonly tokens: Token[],
     private readonly policy: MathPolicy,
   ) {
     const letters = tokens.filter((token) => token.kind === 'letter').map((token) => token.text);
@@ -628,10 +628,12 @@ class Parser {
     if (this.is('punct', '{')) return this.parseGroup();
     const token = this.peek();
     if (token.kind === 'number' && token.text.length > 1) {
+      if (!/^\d+$/.test(token.text)) throw new ParseError('ambiguous brace-less argument');
+      // TeX takes one digit as the argument (`\sqrt12` is sqrt(1) * 2): split the token and leave the rest to be read.
+      const [first, rest] = [token.text.slice(0, 1), token.text.slice(1)];
+      this.tokens.splice(this.position, 1, { kind: 'number', text: first, space: token.space }, { kind: 'number', text: rest, space: false });
       this.next();
-      const rest = token.text.slice(1);
-      if (!/^\d+$/.test(rest)) throw new ParseError('ambiguous brace-less argument');
-      return node.number(BigRational.of(BigInt(token.text[0] ?? '0')));
+      return node.number(BigRational.of(BigInt(first)));
     }
     return this.parsePrimary();
   }

@@ -1,0 +1,137 @@
+import type { Verdict } from '../../src/core/schemas/verdict.js';
+import { formatNode, type MathNode } from './ast.js';
+import { compareNodes, defaultProbeSeed } from './compare.js';
+import { extractFinalAnswer, type Extraction } from './extract-answer.js';
+import { checkGuards } from './guards.js';
+import { parseAnswer, type ParseResult } from './parse.js';
+import { defaultMathPolicy, type MathPolicy } from './policy.js';
+
+/** Options of one math verification; the same options and inputs always give the same verdict. */
+export interface VerifyMathOptions {
+  readonly policy?: MathPolicy;
+  /** Seed of the probe points used for symbolic equivalence. */
+  readonly seed?: number;
+}
+
+/** A whole response this short, on one line, may be the bare answer itself ("YES", "3/4"). */
+const BARE_ANSWER_LIMIT = 64;
+
+type FoundExtraction = Extract<Extraction, { status: 'found' }>;
+
+function verdict(status: Verdict['status'], reason: string, details: Record<string, unknown>): Verdict {
+  return { status, score: status === 'pass' ? 1 : 0, reason, verifier: 'math', details };
+}
+
+/** The gold as a node: parsed as written, or, for golds stored as a full solution, from its final answer. */
+function parseGold(gold: string, policy: MathPolicy): ParseResult {
+  const direct = parseAnswer(gold, policy);
+  if (direct.ok) return direct;
+  const extracted = extractFinalAnswer(gold);
+  return extracted.status === 'found' ? parseAnswer(extracted.answer, policy) : direct;
+}
+
+/** The response's final answer; a short one-line response with no anchor is taken whole as a bare answer. */
+function extractAnswer(response: string): Extraction | { status: 'found'; answer: string; source: 'whole-response'; span: [number, number] } {
+  const extraction = extractFinalAnswer(response);
+  const trimmed = response.trim();
+  if (extraction.status === 'none' && extraction.reason === 'no-answer' && trimmed.length <= BARE_ANSWER_LIMIT && !trimmed.includes('\n')) {
+    const start = response.indexOf(trimmed);
+    return { status: 'found', answer: trimmed, source: 'whole-response', span: [start, start + trimmed.length] };
+  }
+  return extraction;
+}
+
+/**
+ * Verifies one response against a gold answer and returns the project's verdict. `fail` when the response is wrong or
+ * has no answer; `error` when the gold cannot be read or the comparison cannot decide (a guard refused the input, too
+ * few probe points agreed or disagreed); `pass` only on a proven match. Pure and synchronous: the caller bounds time.
+ */
+export function verifyMath(response: string, gold: string | number, options: VerifyMathOptions = {}): Verdict {
+  const policy = options.policy ?? defaultMathPolicy;
+  const goldText = String(gold);
+  const parsedGold = parseGold(goldText, policy);
+  if (!parsedGold.ok) {
+    return verdict('error', 'gold-unparseable', {
+      gold: goldText,
+      explanation: `The gold answer "${truncate(goldText)}" could not be read (${parsedGold.reason}); no verdict on the response.`,
+    });
+  }
+  const goldGuard = checkGuards(parsedGold.node);
+  if (!goldGuard.ok) {
+    return verdict('error', 'guard', { gold: goldText, explanation: `The gold answer is too costly to evaluate (${goldGuard.reason}).` });
+  }
+
+  const extraction = extractAnswer(response);
+  if (extraction.status === 'none') {
+    return verdict('fail', 'no-answer', {
+      why: extraction.reason,
+      gold_normalized: formatNode(parsedGold.node),
+      explanation: noAnswerSentence(extraction.reason),
+    });
+  }
+  const found = extraction as FoundExtraction | { status: 'found'; answer: string; source: 'whole-response' };
+  const parsedPrediction = parseAnswer(found.answer, policy);
+  const base = { extracted: found.answer, source: found.source, gold_normalized: formatNode(parsedGold.node) };
+  if (!parsedPrediction.ok) {
+    return verdict('fail', 'unparseable', {
+      ...base,
+      explanation: `Took "${truncate(found.answer)}" (${found.source}) as the answer, but it is not a readable math answer (${parsedPrediction.reason}).`,
+    });
+  }
+  const predictedGuard = checkGuards(parsedPrediction.node);
+  if (!predictedGuard.ok) {
+    return verdict('error', 'guard', {
+      ...base,
+      explanation: `The answer "${truncate(found.answer)}" is too costly to evaluate (${predictedGuard.reason}); refused before any arithmetic.`,
+    });
+  }
+  const comparison = compareNodes(parsedGold.node, parsedPrediction.node, { policy, seed: options.seed ?? defaultProbeSeed });
+  const details = {
+    ...base,
+    predicted_normalized: formatNode(parsedPrediction.node),
+    method: comparison.method,
+    ...(comparison.probedOnly ? { probed_only: true } : {}),
+    comparison: comparison.details,
+  };
+  if (comparison.undecidable) {
+    return verdict('error', comparison.method === 'guard' ? 'guard' : 'undecidable', {
+      ...details,
+      explanation: `Could not decide whether ${describe(parsedPrediction.node)} equals the gold ${describe(parsedGold.node)} (${comparison.method}).`,
+    });
+  }
+  if (comparison.equal) {
+    return verdict('pass', 'equivalent', {
+      ...details,
+      explanation: `${describe(parsedPrediction.node)} (${found.source}) equals the gold ${describe(parsedGold.node)} by ${comparison.method}${
+        comparison.probedOnly ? ', shown only by evaluating both at random points' : ''
+      }.`,
+    });
+  }
+  return verdict('fail', 'not-equivalent', {
+    ...details,
+    explanation: `${describe(parsedPrediction.node)} (${found.source}) differs from the gold ${describe(parsedGold.node)} (${comparison.method}).`,
+  });
+}
+
+function noAnswerSentence(reason: string): string {
+  switch (reason) {
+    case 'refusal':
+      return 'The response declines to answer.';
+    case 'hedge':
+      return 'The response hedges between several answers, so none is taken.';
+    case 'truncated':
+      return 'The response stops inside an unfinished answer (an unterminated \\boxed{ or tag): treated as truncated.';
+    case 'empty':
+      return 'The response is empty.';
+    default:
+      return 'No final answer could be found in the response.';
+  }
+}
+
+function describe(value: MathNode): string {
+  return truncate(formatNode(value));
+}
+
+function truncate(text: string, limit = 120): string {
+  return text.length > limit ? `${text.slice(0, limit)}...` : text;
+}
