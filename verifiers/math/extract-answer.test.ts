@@ -354,3 +354,23 @@ describe('properties', () => {
     );
   });
 });
+
+describe('retracted answers', () => {
+  test('an answer taken back afterwards without a new anchor is no answer', () => {
+    for (const text of [
+      'The answer is 5. Wait, that is wrong. Let me redo it: 2*3 = 6.',
+      'The answer is 5. Actually, no: the answer should be 6.',
+      'The answer is $5$. Hmm, wait. Recomputing, 2+4 = 6, so the total is 6.',
+      '$\\boxed{5}$ Oops, I made an error in step 2.',
+      'so we get 5. Wait, I think I made a mistake.',
+    ]) {
+      expect(extractFinalAnswer(text)).toEqual({ status: 'none', reason: 'retracted' });
+    }
+  });
+
+  test('a later anchor after the retraction is the answer, and a confirmation is no retraction', () => {
+    expect(extractFinalAnswer('The answer is 10. Wait, I made an error. The answer is 12.')).toMatchObject({ status: 'found', answer: '12' });
+    expect(extractFinalAnswer('The answer is 5. Let me double check: 2+3=5. Yes.')).toMatchObject({ status: 'found', answer: '5' });
+    expect(extractFinalAnswer('<think>wait, actually 6?</think>The answer is 5.')).toMatchObject({ status: 'found', answer: '5' });
+  });
+});

@@ -14,7 +14,7 @@ export const AnswerSource = z.enum(['final-answer', 'answer-tag', 'hash-anchor',
 export type AnswerSource = z.infer<typeof AnswerSource>;
 
 /** Why no answer was extracted: `truncated` means the output stops inside a `\boxed{`, `<answer>` or `<think>`. */
-export const NoAnswerReason = z.enum(['no-answer', 'truncated', 'refusal', 'hedge', 'empty']);
+export const NoAnswerReason = z.enum(['no-answer', 'truncated', 'refusal', 'hedge', 'retracted', 'empty']);
 export type NoAnswerReason = z.infer<typeof NoAnswerReason>;
 
 /** The final answer of a response, or why there is none. */
@@ -119,8 +119,20 @@ export function extractFinalAnswer(text: string, options: ExtractOptions = {}): 
   for (const scan of scans) {
     for (const candidate of scan.candidates) if (!winner || candidate.start > winner.candidate.start) winner = { scan, candidate };
   }
-  if (winner) return resolveCandidate(text, winner.scan, winner.candidate, limits);
-  return extractFallback(text, scans, limits, visible.unclosedThink);
+  const extraction = winner ? resolveCandidate(text, winner.scan, winner.candidate, limits) : extractFallback(text, scans, limits, visible.unclosedThink);
+  if (extraction.status === 'found' && isRetractedAfter(text, extraction.span[1], segments)) return none('retracted');
+  return extraction;
+}
+
+/**
+ * Words after the final answer that take it back ("The answer is 5. Wait, that is wrong ... so 6."): the answer is not
+ * final, and what replaces it has no anchor, so there is no answer. Only self-revision markers count, not "wrong" alone
+ * (explanations of multiple choice say other options are wrong).
+ */
+const RETRACTION = /\b(?:wait|actually|oops|hmm+|mistake|mistaken|redo|recompute|recomputing|recalculate|recalculating|reconsider|reconsidering|made an error|that is wrong|that's wrong|this is wrong|that is incorrect|that's incorrect)\b/i;
+
+function isRetractedAfter(text: string, answerEnd: number, segments: Range[]): boolean {
+  return segments.some(([start, end]) => end > answerEnd && RETRACTION.test(text.slice(Math.max(start, answerEnd), end).replace(/\u2019/g, "'")));
 }
 
 function readLimits(options: ExtractOptions): Limits {

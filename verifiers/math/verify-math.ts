@@ -121,6 +121,8 @@ function noAnswerSentence(reason: string): string {
       return 'The response hedges between several answers, so none is taken.';
     case 'truncated':
       return 'The response stops inside an unfinished answer (an unterminated \\boxed{ or tag): treated as truncated.';
+    case 'retracted':
+      return 'The response takes its final answer back afterwards ("wait", "actually", "that is wrong") without a new anchored answer.';
     case 'empty':
       return 'The response is empty.';
     default:
