@@ -465,3 +465,18 @@ describe('properties', () => {
     );
   });
 });
+
+describe('two decimal literals', () => {
+  test('agree only at the places of the coarser one, besides the relative tolerance', () => {
+    expect(isEqual(dec('123456.7'), dec('123456.8'))).toBe(false);
+    expect(isEqual(dec('123456.7'), dec('123456.79'))).toBe(false);
+    expect(isEqual(dec('123456.7'), dec('123456.70001'))).toBe(true);
+    expect(isEqual(dec('0.1'), dec('0.1000001'))).toBe(true);
+    expect(isEqual(dec('2.50'), dec('2.5'))).toBe(true);
+  });
+
+  test('one literal against an exact value keeps the relative tolerance (a truncation may pass)', () => {
+    expect(isEqual(pi, dec('3.1415926'))).toBe(true);
+    expect(isEqual(frac(1, 3), dec('0.333'))).toBe(false);
+  });
+});

@@ -651,7 +651,7 @@ function compareScalarValues(gold: MathNode, predicted: MathNode, context: Conte
   const relativeTolerance = context.policy.relativeTolerance;
   if (goldExact !== undefined && predictedExact !== undefined) {
     if (goldExact.equals(predictedExact)) return equalResult('exact', { value: goldExact.toString() });
-    if (toleranceAllowed && withinRelativeTolerance(goldExact, predictedExact, relativeTolerance)) {
+    if (toleranceAllowed && withinRelativeTolerance(goldExact, predictedExact, relativeTolerance) && agreeAtCoarserPlaces(gold, goldExact, predicted, predictedExact)) {
       return equalResult('decimal-tolerance', { relativeTolerance });
     }
     return unequalResult('exact', { gold: goldExact.toString(), predicted: predictedExact.toString() });
@@ -659,6 +659,34 @@ function compareScalarValues(gold: MathNode, predicted: MathNode, context: Conte
   const variables = variablesOf(gold, predicted, context);
   if (variables.length === 0) return compareConstants(gold, predicted, toleranceAllowed, context);
   return probe(gold, predicted, variables, context);
+}
+
+/**
+ * Two decimal literals must also agree at the places of the coarser one (within half its last unit): 123456.8 is not
+ * 123456.7 though they differ by less than 1e-6 relative, while 123456.70001 is. One literal alone keeps the relative
+ * tolerance only (it may be a truncation of an exact value).
+ */
+function agreeAtCoarserPlaces(gold: MathNode, goldExact: BigRational, predicted: MathNode, predictedExact: BigRational): boolean {
+  if (!isDecimalLiteral(gold) || !isDecimalLiteral(predicted)) return true;
+  const places = Math.min(decimalPlaces(goldExact), decimalPlaces(predictedExact));
+  const halfUnit = BigRational.of(1n, 2n * 10n ** BigInt(places));
+  return goldExact.sub(predictedExact).abs().compare(halfUnit) < 0;
+}
+
+/** Places after the point of a finite decimal value (trailing zeros, already reduced away, do not count). */
+function decimalPlaces(value: BigRational): number {
+  let den = value.den;
+  let twos = 0;
+  let fives = 0;
+  while (den % 2n === 0n) {
+    den /= 2n;
+    twos += 1;
+  }
+  while (den % 5n === 0n) {
+    den /= 5n;
+    fives += 1;
+  }
+  return Math.max(twos, fives);
 }
 
 function withinRelativeTolerance(a: BigRational, b: BigRational, tolerance: number): boolean {
