@@ -1,8 +1,10 @@
 // `pnpm bench`: prints figures, asserts nothing. Run `pnpm bench gen` to run only benchmarks whose name matches.
 import { benchGenArith, type BenchFigure } from './gen-arith.js';
+import { benchVerifyMath } from './verify-math.js';
 
 const benches: Record<string, () => BenchFigure[] | Promise<BenchFigure[]>> = {
   'gen-arith': benchGenArith,
+  'verify-math': benchVerifyMath,
 };
 
 const filter = process.argv[2];

@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { ExitCode, VeridataError } from '../core/errors.js';
 import { makeGenCommand } from './commands/gen.js';
+import { makeVerifyMathCommand } from './commands/verify-math.js';
 
 /** The whole command tree; the only place commands are wired together. */
 export function makeProgram(): Command {
@@ -9,7 +10,10 @@ export function makeProgram(): Command {
     .version(process.env.npm_package_version ?? '0.1.0')
     .option('--debug', 'print stacks and error causes')
     .showHelpAfterError('(run with --help for usage)')
-    .addCommand(makeGenCommand());
+    .addCommand(makeGenCommand())
+    .addCommand(
+      new Command('verify').description('Verify responses offline (one subcommand per verifier)').addCommand(makeVerifyMathCommand()),
+    );
   return program;
 }
 

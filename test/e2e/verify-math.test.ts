@@ -1,0 +1,205 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, test } from 'vitest';
+import { runCli } from '../helpers/run-cli.js';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const directory = mkdtempSync(join(tmpdir(), 'veridata-verify-math-'));
+afterAll(() => rmSync(directory, { recursive: true, force: true }));
+
+interface PublicCase {
+  gold: string;
+  prediction: string;
+}
+const publicCases = readFileSync(join(root, '../shared/data/math-cases-public.jsonl'), 'utf8')
+  .split('\n')
+  .filter((line) => line.trim() !== '')
+  .map((line) => JSON.parse(line) as PublicCase);
+
+/** A solver log as exported by an eval harness: one line per attempt. */
+function solverLog(count: number): string {
+  return publicCases.length === 0
+    ? ''
+    : Array.from({ length: count }, (_, index) => {
+        const item = publicCases[index % publicCases.length]!;
+        return `${JSON.stringify({ prompt: `problem ${index}`, output: item.prediction, answer: item.gold, trace_id: `trace-${index}`, meta: { attempt: index % 4, model: 'm' } })}\n`;
+      }).join('');
+}
+
+function file(name: string, text: string): string {
+  const path = join(directory, name);
+  writeFileSync(path, text);
+  return path;
+}
+
+const readLines = (path: string) =>
+  readFileSync(path, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as Record<string, any>);
+
+describe('veridata verify math --in --out', () => {
+  test('a solver log gets one verdict per line, in order, with every other field kept', async () => {
+    const input = file('log.jsonl', solverLog(publicCases.length));
+    const out = join(directory, 'log-out.jsonl');
+    const result = await runCli(['verify', 'math', '--in', input, '--out', out, '--json']);
+    expect(result.code).toBe(0);
+    const summary = JSON.parse(result.stdout.trim().split('\n').pop()!);
+    expect(summary).toMatchObject({ command: 'verify math', verified: publicCases.length, resumed: 0 });
+    expect(summary.pass + summary.fail + summary.error).toBe(publicCases.length);
+
+    const inputLines = readFileSync(input, 'utf8').split('\n').filter(Boolean);
+    const outputLines = readFileSync(out, 'utf8').split('\n').filter(Boolean);
+    expect(outputLines).toHaveLength(inputLines.length);
+    for (const [index, line] of outputLines.entries()) {
+      const record = JSON.parse(line);
+      const original = JSON.parse(inputLines[index]!);
+      const { verdict, ...rest } = record;
+      expect(rest).toEqual(original);
+      expect(verdict).toMatchObject({ verifier: 'math', status: expect.stringMatching(/^(pass|fail|error)$/) });
+      expect(typeof verdict.details.explanation).toBe('string');
+      // The input line's own bytes come first, unchanged.
+      expect(line.startsWith(inputLines[index]!.slice(0, -1))).toBe(true);
+    }
+    // No wall-clock values in the data file; timings go to the run log.
+    expect(readFileSync(out, 'utf8')).not.toMatch(/20\d\d-\d\d-\d\dT/);
+    expect(readFileSync(`${out}.runlog.jsonl`, 'utf8')).toMatch(/"startedAt"/);
+  });
+
+  test('a line missing its response or gold gets an error verdict and the run goes on; fields can be renamed', async () => {
+    const input = file(
+      'fields.jsonl',
+      [
+        { output: '\\boxed{4}', answer: '4' },
+        { answer: '4' },
+        { output: '\\boxed{4}' },
+        { completion: 'The answer is 5.', gold: 5 },
+        { output: 42, answer: '42' },
+      ]
+        .map((record) => JSON.stringify(record))
+        .join('\n'),
+    );
+    const out = join(directory, 'fields-out.jsonl');
+    expect((await runCli(['verify', 'math', '--in', input, '--out', out])).code).toBe(0);
+    expect(readLines(out).map((record) => [record.verdict.status, record.verdict.reason])).toEqual([
+      ['pass', 'equivalent'],
+      ['error', 'missing-field'],
+      ['error', 'missing-field'],
+      ['pass', 'equivalent'],
+      ['error', 'missing-field'],
+    ]);
+
+    const renamed = file('renamed.jsonl', `${JSON.stringify({ model_text: 'so x = \\boxed{7}', ref: '7' })}\n`);
+    const renamedOut = join(directory, 'renamed-out.jsonl');
+    const result = await runCli(['verify', 'math', '--in', renamed, '--out', renamedOut, '--response-field', 'model_text', '--gold-field', 'ref']);
+    expect(result.code).toBe(0);
+    expect(readLines(renamedOut)[0]!.verdict.status).toBe('pass');
+  });
+
+  test('a run killed part-way and rerun ends byte-identical to an uninterrupted run', async () => {
+    const input = file('big.jsonl', solverLog(20_000));
+    const whole = join(directory, 'whole.jsonl');
+    expect((await runCli(['verify', 'math', '--in', input, '--out', whole])).code).toBe(0);
+    const expected = readFileSync(whole);
+
+    const out = join(directory, 'interrupted.jsonl');
+    const child = spawn(process.execPath, ['--import', 'tsx', `${root}/src/cli/bin.ts`, 'verify', 'math', '--in', input, '--out', out], {
+      cwd: root,
+      stdio: 'ignore',
+    });
+    const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
+    const deadline = Date.now() + 120_000;
+    const size = () => {
+      try {
+        return statSync(out).size;
+      } catch {
+        return 0;
+      }
+    };
+    while (size() < 200_000 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+    child.kill('SIGKILL');
+    const signal = await exited;
+    const partial = size();
+    expect(partial).toBeGreaterThan(0);
+    if (signal === 'SIGKILL') expect(partial).toBeLessThan(expected.length);
+
+    const rerun = await runCli(['verify', 'math', '--in', input, '--out', out, '--json']);
+    expect(rerun.code).toBe(0);
+    expect(readFileSync(out).equals(expected)).toBe(true);
+
+    // A half-written last line (a crash inside a write) is dropped and redone.
+    const cut = join(directory, 'cut.jsonl');
+    writeFileSync(cut, expected);
+    truncateSync(cut, Math.floor(expected.length / 3) + 17);
+    const resumed = await runCli(['verify', 'math', '--in', input, '--out', cut, '--json']);
+    expect(resumed.code).toBe(0);
+    expect(JSON.parse(resumed.stdout.trim().split('\n').pop()!).resumed).toBeGreaterThan(0);
+    expect(readFileSync(cut).equals(expected)).toBe(true);
+  });
+
+  test('expression bombs each end as error or fail, and the process survives', async () => {
+    let nested = '1';
+    for (let depth = 0; depth < 3000; depth += 1) nested = `(${nested}+1)`;
+    const bombs = [
+      { output: 'The answer is $\\boxed{10^{10^{10}}}$.', answer: '10' },
+      { output: '\\boxed{9^{9^{9}}}', answer: '9' },
+      { output: 'So \\boxed{100000!}.', answer: '100000' },
+      { output: `\\boxed{${nested}}`, answer: '3001' },
+      { output: `${'9'.repeat(1 << 20)}`, answer: '9' },
+      { output: '\\boxed{2}', answer: '10^{10^{10}}' },
+      { output: '\\boxed{\\frac{1}{', answer: '1' },
+    ];
+    const input = file('bombs.jsonl', `${bombs.map((record) => JSON.stringify(record)).join('\n')}\n${JSON.stringify({ output: '\\boxed{3}', answer: '3' })}\n`);
+    const out = join(directory, 'bombs-out.jsonl');
+    const result = await runCli(['verify', 'math', '--in', input, '--out', out, '--json']);
+    expect(result.code).toBe(0);
+    const statuses = readLines(out).map((record) => record.verdict.status);
+    expect(statuses.slice(0, bombs.length).every((status) => status === 'error' || status === 'fail')).toBe(true);
+    expect(statuses.at(-1)).toBe('pass');
+  });
+});
+
+describe('veridata verify math: bad input', () => {
+  test('a missing input file is INPUT_UNREADABLE, exit 2', async () => {
+    const result = await runCli(['verify', 'math', '--in', join(directory, 'nope.jsonl'), '--out', join(directory, 'nope-out.jsonl')]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^\[INPUT_UNREADABLE\] cannot read .*nope\.jsonl/);
+  });
+
+  test('a line that is not JSON stops the run naming file:line, or is skipped and counted with --skip-invalid', async () => {
+    const input = file('broken.jsonl', `${JSON.stringify({ output: '1', answer: '1' })}\n\n{"output": "2", "answer":\n${JSON.stringify({ output: '3', answer: '3' })}\n`);
+    const result = await runCli(['verify', 'math', '--in', input, '--out', join(directory, 'broken-out.jsonl')]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(`[INVALID_JSON] ${input}:3: not a JSON object`);
+
+    const skipped = await runCli(['verify', 'math', '--in', input, '--out', join(directory, 'skipped-out.jsonl'), '--skip-invalid', '--json']);
+    expect(skipped.code).toBe(0);
+    expect(JSON.parse(skipped.stdout.trim().split('\n').pop()!)).toMatchObject({ verified: 2, skippedInvalid: 1, pass: 2 });
+  });
+
+  test('an unknown option or a half-given mode is INVALID_OPTION, exit 2', async () => {
+    const unknown = await runCli(['verify', 'math', '--in', 'a.jsonl', '--out', 'b.jsonl', '--colour']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/^\[INVALID_OPTION\] unknown option '--colour'/);
+    const half = await runCli(['verify', 'math', '--gold', '3']);
+    expect(half.code).toBe(2);
+    expect(half.stderr).toMatch(/^\[INVALID_OPTION\] --response: checking one pair needs both --gold and --response/);
+    const badPolicy = await runCli(['verify', 'math', '--gold', '3', '--response', '3', '--relative-tolerance', '0.5']);
+    expect(badPolicy.code).toBe(2);
+    expect(badPolicy.stderr).toMatch(/^\[INVALID_OPTION\] --relative-tolerance/);
+  });
+});
+
+describe('veridata verify math --gold --response', () => {
+  test('one pair: the verdict and why', async () => {
+    const pass = await runCli(['verify', 'math', '--gold', '\\frac{1}{2}', '--response', 'The answer is \\boxed{0.5}.']);
+    expect(pass.code).toBe(0);
+    expect(pass.stdout).toMatch(/^pass \(equivalent\): 1\/2 \(boxed\) equals the gold 1\/2/);
+    const fail = await runCli(['verify', 'math', '--gold', '12', '--response', 'Sorry, I don\'t know.', '--json']);
+    expect(fail.code).toBe(0);
+    expect(JSON.parse(fail.stdout)).toMatchObject({ status: 'fail', reason: 'no-answer', details: { explanation: 'The response declines to answer.' } });
+  });
+});
