@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { MAX_NORMALIZE_LENGTH, normalizationRules, normalizeAnswer } from './normalize.js';
+import { MAX_NORMALIZE_LENGTH, normalizationRules, normalizeAnswer, readTrailingUnit } from './normalize.js';
 
 describe('normalisation table', () => {
   for (const rule of normalizationRules) {
@@ -75,5 +75,22 @@ describe('normalizeAnswer', () => {
       expect(performance.now() - started).toBeLessThan(5000);
       expect(normalizeAnswer(normalized)).toBe(normalized);
     }
+  });
+});
+
+describe('readTrailingUnit', () => {
+  test('reads the unit the trailing-units rule strips, with its power', () => {
+    expect(readTrailingUnit('5\\text{ cm}')).toBe('cm');
+    expect(readTrailingUnit('5 \\mathrm{m}')).toBe('m');
+    expect(readTrailingUnit('4 cm^2')).toBe('cm^2');
+    expect(readTrailingUnit('3\\text{ hours}')).toBe('hours');
+    expect(readTrailingUnit('5')).toBeUndefined();
+    expect(readTrailingUnit('x^2')).toBeUndefined();
+  });
+
+  test('a trailing \\text{} that qualifies the number ("or more", "to 4") is not stripped as a noun', () => {
+    expect(normalizeAnswer('3 \\text{ or more}')).not.toBe('3');
+    expect(normalizeAnswer('3\\text{ to }4')).not.toBe('3');
+    expect(normalizeAnswer('12\\text{ students}')).toBe('12');
   });
 });

@@ -206,7 +206,12 @@ const TRAILING_UNIT = new RegExp(
   `(?<=[\\d})]|\\\\pi)\\s*(?:\\\\text\\{\\s*(?:${unitAlternatives})\\s*\\}|(?<![A-Za-z\\\\])(?:${unitAlternatives.split('|').filter((word) => word.length > 1).join('|')})(?![A-Za-z]))(?:\\s*\\^\\s*\\{?[23]\\}?)?\\s*\\.?\\s*$`,
 );
 /** Any other trailing `\text{words}` after a number is a unit or a noun ("12\text{ students}"). */
-const TRAILING_TEXT_AFTER_NUMBER = /(?<=\d)\s*\\text\{[A-Za-z][A-Za-z\s.]*\}\s*$/;
+const TRAILING_TEXT_AFTER_NUMBER =
+  /(?<=\d)\s*\\text\{(?!\s*(?:or|and|to|not|no|more|less|fewer|than|at|if|when|but|except|plus|minus|approximately|about|roughly|nearly|almost|over|under|up)(?![A-Za-z]))[A-Za-z][A-Za-z\s.]*\}\s*$/i;
+/** The same trailing unit as TRAILING_UNIT, captured: the word and its power. */
+const TRAILING_UNIT_CAPTURE = new RegExp(
+  `(?<=[\\d})]|\\\\pi)\\s*(?:\\\\text\\{\\s*(${unitAlternatives})\\s*\\}|(?<![A-Za-z\\\\])(${unitAlternatives.split('|').filter((word) => word.length > 1).join('|')})(?![A-Za-z]))(?:\\s*\\^\\s*\\{?([23])\\}?)?\\s*\\.?\\s*$`,
+);
 
 const TRIG_FUNCTION = /\\(?:sin|cos|tan|cot|sec|csc)(?![A-Za-z])/;
 const SCALE_AFTER_NUMBER = /(\d(?:\.\d+)?)\s*(?:\\text\{\s*(thousand|million|billion|trillion)\s*\}|(?<![A-Za-z])(thousand|million|billion|trillion)(?![A-Za-z]))/gi;
@@ -374,6 +379,24 @@ export const normalizationRules: readonly NormalizationRule[] = [
     apply: (text) => text.replace(/[^\S ]+/g, ' ').replace(/ {2,}/g, ' ').trim(),
   },
 ];
+
+/**
+ * The physical unit an answer ends with (`5\\text{ cm}` -> "cm", `4 cm^2` -> "cm^2"), read as the trailing-units rule
+ * would strip it, or undefined. Lets a caller refuse to equate 5 m with 5 cm, since stripping loses the unit.
+ */
+export function readTrailingUnit(text: string, options: Partial<NormalizeOptions> = {}): string | undefined {
+  if (text.length > MAX_NORMALIZE_LENGTH) return undefined;
+  const resolved: NormalizeOptions = { ...defaultOptions, ...options };
+  let current = text;
+  for (const rule of normalizationRules) {
+    if (rule.name === 'trailing-units') break;
+    current = rule.apply(current, resolved);
+  }
+  const match = TRAILING_UNIT_CAPTURE.exec(current.trim());
+  if (!match) return undefined;
+  const word = (match[1] ?? match[2] ?? '').trim();
+  return match[3] ? `${word}^${match[3]}` : word;
+}
 
 /**
  * Normalises an answer string with the table until a fixed point: `normalizeAnswer(normalizeAnswer(x)) === normalizeAnswer(x)`.

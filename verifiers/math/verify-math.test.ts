@@ -61,6 +61,13 @@ describe('verifyMath verdicts', () => {
     }
   });
 
+  test('equal numbers in other units or currencies fail (units are stripped, never converted)', () => {
+    expect(verifyMath('\\boxed{5\\text{ cm}}', '5\\text{ m}')).toMatchObject({ status: 'fail', reason: 'not-equivalent' });
+    expect(verifyMath('\\boxed{\\$50}', '50\\text{ cents}')).toMatchObject({ status: 'fail', reason: 'not-equivalent' });
+    expect(verifyMath('\\boxed{5\\text{ hours}}', '5 \\text{ hour}')).toMatchObject({ status: 'pass' });
+    expect(verifyMath('\\boxed{5\\text{ cm}}', '5')).toMatchObject({ status: 'pass' });
+  });
+
   test('a pass explains itself', () => {
     const result = verifyMath('Thus the answer is \\boxed{\\dfrac{3}{4}}.', '0.75');
     expect(result).toMatchObject({ status: 'pass', score: 1, reason: 'equivalent', details: { extracted: '\\dfrac{3}{4}', source: 'boxed' } });

@@ -3,6 +3,7 @@ import { formatNode, type MathNode } from './ast.js';
 import { compareNodes, defaultProbeSeed } from './compare.js';
 import { extractFinalAnswer, type Extraction } from './extract-answer.js';
 import { checkGuards } from './guards.js';
+import { readTrailingUnit } from './normalize.js';
 import { parseAnswer, type ParseResult } from './parse.js';
 import { defaultMathPolicy, type MathPolicy } from './policy.js';
 
@@ -99,6 +100,14 @@ export function verifyMath(response: string, gold: string | number, options: Ver
       explanation: `Could not decide whether ${describe(parsedPrediction.node)} equals the gold ${describe(parsedGold.node)} (${comparison.method}).`,
     });
   }
+  const goldUnit = unitOf(goldText, policy);
+  const predictedUnit = unitOf(found.answer, policy);
+  if (comparison.equal && goldUnit !== undefined && predictedUnit !== undefined && goldUnit !== predictedUnit) {
+    return verdict('fail', 'not-equivalent', {
+      ...details,
+      explanation: `${describe(parsedPrediction.node)} ${predictedUnit} (${found.source}) is in other units than the gold ${describe(parsedGold.node)} ${goldUnit}; units are not converted.`,
+    });
+  }
   if (comparison.equal) {
     return verdict('pass', 'equivalent', {
       ...details,
@@ -111,6 +120,24 @@ export function verifyMath(response: string, gold: string | number, options: Ver
     ...details,
     explanation: `${describe(parsedPrediction.node)} (${found.source}) differs from the gold ${describe(parsedGold.node)} (${comparison.method}).`,
   });
+}
+
+/** The trailing physical unit of an answer, folded to one spelling per plural ("hours" and "hour" agree), or undefined. */
+function unitOf(text: string, policy: MathPolicy): string | undefined {
+  const unit = readTrailingUnit(text, { numberWords: policy.numberWords }) ?? currencyOf(text);
+  if (unit === undefined) return undefined;
+  const [word = '', power] = unit.split('^');
+  const singular = word.length > 3 && word.endsWith('s') ? word.slice(0, -1) : word;
+  return power ? `${singular}^${power}` : singular;
+}
+
+/** The currency an answer names: a cent word or sign before a dollar sign or word ("50 cents" is not "$50"). */
+function currencyOf(text: string): string | undefined {
+  if (/(?<![A-Za-z])cents?(?![A-Za-z])|¢/i.test(text)) return 'cent';
+  if (/\\\$|\$\s*\d|(?<![A-Za-z])dollars?(?![A-Za-z])/i.test(text)) return 'dollar';
+  if (/€|(?<![A-Za-z])euros?(?![A-Za-z])/i.test(text)) return 'euro';
+  if (/£|(?<![A-Za-z])pounds?(?![A-Za-z])/i.test(text)) return 'pound';
+  return undefined;
 }
 
 function noAnswerSentence(reason: string): string {
