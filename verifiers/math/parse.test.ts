@@ -346,3 +346,14 @@ describe('parseAnswer: fixture and robustness', () => {
     expect(parseAnswer('x+'.repeat(MAX_ANSWER_LENGTH / 2 - 1) + 'x').ok).toBe(true);
   });
 });
+
+describe('multiple choice with two letters', () => {
+  test('an answer naming a second choice is not read as the first letter', () => {
+    for (const text of ['(A) and (C)', '(A) or (B)', 'A and C', '(A), (C)']) {
+      const parsed = parseAnswer(text);
+      expect(parsed.ok && parsed.node.kind === 'choice').toBe(false);
+    }
+    expect(parseAnswer('(C) 7')).toMatchObject({ ok: true, node: { kind: 'choice' } });
+    expect(parseAnswer('C. 12')).toMatchObject({ ok: true, node: { kind: 'choice' } });
+  });
+});

@@ -48,6 +48,8 @@ const MULTIPLY_COMMANDS = new Set(['cdot', 'times', 'ast']);
 const PLAIN_NUMBER = /^-?\d{1,300}(?:\.\d{1,300})?$/;
 /** Whole answers that are a multiple-choice letter: `B`, `(B)`, `B)`, `B.`, `(B) 42`, `Option B`. */
 const CHOICE = /^(?:(?:option|choice)\s+)?(?:\(([A-E])\)(?:\s.*)?|([A-E])[.):]?|([A-E])[.)]\s.*)$/i;
+/** Another choice after the first: a second "(C)", or a letter after "and", "or", "&" or a comma. */
+const SECOND_CHOICE = /\([A-E]\)|(?:\band|\bor|,|&)\s*\(?[A-E](?![A-Za-z])/;
 const TEXT_WORDS = new Set([
   'yes', 'no', 'true', 'false', 'odd', 'even', 'neither', 'both', 'none', 'never', 'always', 'all', 'any', 'same',
   'undefined', 'dne', 'impossible', 'possible', 'valid', 'invalid', 'increasing', 'decreasing', 'prime', 'composite',
@@ -828,6 +830,7 @@ function readChoice(text: string): string | undefined {
   const match = CHOICE.exec(text);
   if (!match) return undefined;
   const letter = match[1] ?? match[2] ?? match[3];
+  if (SECOND_CHOICE.test(text.slice(1))) return undefined; // "(A) and (C)" names two choices, never just A
   return letter !== undefined && letter === letter.toUpperCase() ? letter : undefined;
 }
 
