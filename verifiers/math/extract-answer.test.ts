@@ -374,3 +374,17 @@ describe('retracted answers', () => {
     expect(extractFinalAnswer('<think>wait, actually 6?</think>The answer is 5.')).toMatchObject({ status: 'found', answer: '5' });
   });
 });
+
+describe('numbers and boxes that are not the value', () => {
+  test('a last number naming a part of the text (section 4, step 3) is no answer', () => {
+    expect(extractFinalAnswer('The result is 3.\n\nNote: see section 4.')).toEqual({ status: 'none', reason: 'no-answer' });
+    expect(extractFinalAnswer('We are done, as in Step 3')).toEqual({ status: 'none', reason: 'no-answer' });
+    expect(extractFinalAnswer('so there are 12 apples')).toMatchObject({ status: 'found', answer: '12' });
+  });
+
+  test('a box raised to a power is not the answer; a box before ^\\circ is', () => {
+    expect(extractFinalAnswer('so $$\\boxed{3}^2$$ in all')).toEqual({ status: 'none', reason: 'no-answer' });
+    expect(extractFinalAnswer('the angle is $\\boxed{30}^\\circ$')).toMatchObject({ status: 'found', answer: '30' });
+    expect(extractFinalAnswer('the angle is $\\boxed{30}^{\\circ}$')).toMatchObject({ status: 'found', answer: '30' });
+  });
+});

@@ -121,6 +121,7 @@ export function extractFinalAnswer(text: string, options: ExtractOptions = {}): 
   }
   const extraction = winner ? resolveCandidate(text, winner.scan, winner.candidate, limits) : extractFallback(text, scans, limits, visible.unclosedThink);
   if (extraction.status === 'found' && isRetractedAfter(text, extraction.span[1], segments)) return none('retracted');
+  if (extraction.status === 'found' && extraction.source === 'boxed' && isRaisedAfterBox(text, extraction.span[1])) return none('no-answer');
   return extraction;
 }
 
@@ -130,6 +131,12 @@ export function extractFinalAnswer(text: string, options: ExtractOptions = {}): 
  * (explanations of multiple choice say other options are wrong).
  */
 const RETRACTION = /\b(?:wait|actually|oops|hmm+|mistake|mistaken|redo|recompute|recomputing|recalculate|recalculating|reconsider|reconsidering|made an error|that is wrong|that's wrong|this is wrong|that is incorrect|that's incorrect)\b/i;
+
+/** `\\boxed{3}^2`: the box is the base of a power, so its content is not the value (a trailing `^\\circ` is a unit). */
+function isRaisedAfterBox(text: string, contentEnd: number): boolean {
+  const after = /^\}+\s*\^\s*(\{?\s*\\circ)?/.exec(text.slice(contentEnd, contentEnd + 16));
+  return after !== null && after[1] === undefined;
+}
 
 function isRetractedAfter(text: string, answerEnd: number, segments: Range[]): boolean {
   return segments.some(([start, end]) => end > answerEnd && RETRACTION.test(text.slice(Math.max(start, answerEnd), end).replace(/\u2019/g, "'")));
@@ -562,7 +569,21 @@ function extractFallback(text: string, scans: SegmentScan[], limits: Limits, unc
     return found(text, rightHandSide(text, [holder.contentStart, holder.contentEnd], token.start), 'last-number', limits);
   }
   if (isEmbedded(text, token, scan)) return none('no-answer');
+  if (isReferenceLabel(text, token.start, scan.start)) return none('no-answer');
   return found(text, [token.start, token.end], 'last-number', limits);
+}
+
+/** Nouns whose number names a part of the text, not a value ("see section 4", "(step 3)"). */
+const REFERENCE_NOUNS = ['section', 'step', 'steps', 'line', 'equation', 'eq', 'figure', 'fig', 'page', 'question', 'problem', 'part', 'case', 'example', 'chapter', 'table', 'lemma', 'theorem', 'exercise', 'item'];
+
+/** The last number follows a reference noun: it names where, not what, so it is no answer. */
+function isReferenceLabel(text: string, numberStart: number, segmentStart: number): boolean {
+  let cursor = numberStart;
+  while (cursor > segmentStart && numberStart - cursor < 4 && (text.charCodeAt(cursor - 1) === 32 || text.charCodeAt(cursor - 1) === 46 || text.charCodeAt(cursor - 1) === 35)) cursor--;
+  if (cursor === numberStart) return false;
+  let wordStart = cursor;
+  while (wordStart > segmentStart && cursor - wordStart < 12 && isAsciiLetter(text.charCodeAt(wordStart - 1))) wordStart--;
+  return REFERENCE_NOUNS.includes(text.slice(wordStart, cursor).toLowerCase());
 }
 
 function isRefusal(text: string, start: number, end: number): boolean {
