@@ -28,6 +28,14 @@ export interface MathPoolOptions {
   readonly testHooks?: boolean;
 }
 
+/** A verdict as JSON text with its status and reason: what the pool moves between threads, ready to write. */
+export interface SerializedVerdict {
+  readonly status: Verdict['status'];
+  readonly reason: string;
+  /** `JSON.stringify(verdict)`. */
+  readonly json: string;
+}
+
 /** Counts of a pool's life, for summaries and tests. */
 export interface MathPoolStats {
   readonly checks: number;
@@ -59,9 +67,13 @@ export function guardVerdict(why: GuardWhy, timeoutMs: number): Verdict {
   return { status: 'error', score: 0, reason: 'guard', verifier: 'math', details: { why, explanation } };
 }
 
+function serialized(verdict: Verdict): SerializedVerdict {
+  return { status: verdict.status, reason: verdict.reason, json: JSON.stringify(verdict) };
+}
+
 interface Pending {
   readonly check: MathCheck;
-  resolve(verdict: Verdict): void;
+  resolve(verdict: SerializedVerdict): void;
   reject(error: unknown): void;
 }
 
@@ -125,10 +137,15 @@ export class MathPool {
   }
 
   /** Checks one response. Resolves with its verdict (a guard error if cut); rejects only when the pool is already closed. */
-  check(response: string, gold: string | number): Promise<Verdict> {
+  async check(response: string, gold: string | number): Promise<Verdict> {
+    return JSON.parse((await this.checkSerialized(response, gold)).json) as Verdict;
+  }
+
+  /** `check`, with the verdict left as JSON text: for writers that only copy it into a line. */
+  checkSerialized(response: string, gold: string | number): Promise<SerializedVerdict> {
     if (this.#closed) return Promise.reject(new Error('MathPool is closed'));
     if (this.#broken) return Promise.reject(this.#broken);
-    return new Promise<Verdict>((resolve, reject) => {
+    return new Promise<SerializedVerdict>((resolve, reject) => {
       this.#queue.push({ check: { response, gold }, resolve, reject });
       this.#schedule();
     });
@@ -158,7 +175,7 @@ export class MathPool {
         return slot.worker.terminate().catch(() => {});
       }),
     );
-    for (const item of pending) item.resolve(guardVerdict('worker crashed', this.timeoutMs));
+    for (const item of pending) item.resolve(serialized(guardVerdict('worker crashed', this.timeoutMs)));
   }
 
   #startWorker(progress: SharedArrayBuffer): Worker {
@@ -199,7 +216,12 @@ export class MathPool {
       slot.answered = true;
       slot.failedStarts = 0;
       this.#inFlight -= 1;
-      for (let index = 0; index < batch.length; index += 1) batch[index]!.resolve(reply.verdicts[index]!);
+      const json = reply.json.split('\n');
+      const status = reply.status.split('\n') as Verdict['status'][];
+      const reason = reply.reason.split('\n');
+      for (let index = 0; index < batch.length; index += 1) {
+        batch[index]!.resolve({ status: status[index]!, reason: reason[index]!, json: json[index]! });
+      }
       this.#checks += batch.length;
       this.#dispatch();
     });
@@ -231,7 +253,7 @@ export class MathPool {
       this.#inFlight -= 1;
       const culprit = current > 0 ? current - 1 : 0;
       const rest = batch.filter((_, index) => index !== culprit);
-      batch[culprit]?.resolve(guardVerdict(why, this.timeoutMs));
+      batch[culprit]?.resolve(serialized(guardVerdict(why, this.timeoutMs)));
       this.#checks += 1;
       // The other checks of the batch run again (their results died with the worker); they go first to keep latency low.
       this.#queue = [...rest, ...this.#queue.slice(this.#queueHead)];
@@ -302,7 +324,12 @@ export class MathPool {
       slot.batchId = this.#nextBatch++;
       slot.since = performance.now();
       this.#inFlight += 1;
-      const request: MathBatchRequest = { batch: slot.batchId, checks: batch.map((item) => [item.check.response, item.check.gold] as const) };
+      const checks: (string | number)[] = new Array(batch.length * 2);
+      for (let index = 0; index < batch.length; index += 1) {
+        checks[2 * index] = batch[index]!.check.response;
+        checks[2 * index + 1] = batch[index]!.check.gold;
+      }
+      const request: MathBatchRequest = { batch: slot.batchId, checks };
       slot.worker.postMessage(request);
     }
     if (this.#queueHead >= this.#queue.length) {

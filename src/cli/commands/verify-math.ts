@@ -9,7 +9,7 @@ import { type Progress, createProgress, silentProgress } from '../../core/progre
 import { RecordAliases } from '../../core/schemas/aliases.js';
 import type { Verdict } from '../../core/schemas/verdict.js';
 import { withInterruptHandling } from '../../core/signals.js';
-import { createMathPool, defaultMathTimeoutMs } from '../../../verifiers/math/math-pool.js';
+import { createMathPool, defaultMathTimeoutMs, type SerializedVerdict } from '../../../verifiers/math/math-pool.js';
 import { MathPolicy } from '../../../verifiers/math/policy.js';
 import { integerFlag, optionsFromSchema, parseConfigFlags } from '../options.js';
 import { printSummary } from '../print.js';
@@ -73,21 +73,21 @@ function findField(record: Record<string, unknown>, names: readonly string[]): {
   return undefined;
 }
 
-function missingField(field: string, why: string): Verdict {
-  return {
+function missingField(field: string, why: string): SerializedVerdict {
+  const verdict: Verdict = {
     status: 'error',
     score: 0,
     reason: 'missing-field',
     verifier: 'math',
     details: { field, why, explanation: `No verdict: the ${field} field ${why}.` },
   };
+  return { status: verdict.status, reason: verdict.reason, json: JSON.stringify(verdict) };
 }
 
 /** The input line with `verdict` added, keeping the line's own bytes (field order, number spelling) untouched. */
-export function withVerdict(line: JsonlLine, verdict: Verdict): string {
+export function withVerdict(line: JsonlLine, verdictJson: string): string {
   const text = line.text.trimEnd();
-  if (Object.hasOwn(line.value, 'verdict') || !text.endsWith('}')) return `${JSON.stringify({ ...line.value, verdict })}\n`;
-  const verdictJson = JSON.stringify(verdict);
+  if (Object.hasOwn(line.value, 'verdict') || !text.endsWith('}')) return `${JSON.stringify({ ...line.value, verdict: JSON.parse(verdictJson) })}\n`;
   return Object.keys(line.value).length === 0 ? `{"verdict":${verdictJson}}\n` : `${text.slice(0, -1)},"verdict":${verdictJson}}\n`;
 }
 
@@ -138,16 +138,16 @@ export async function runVerifyMath(options: VerifyMathRunOptions): Promise<Veri
     pending = '';
     await output.appendLine(text);
   };
-  const verifyLine = async (line: JsonlLine): Promise<{ text: string; verdict: Verdict }> => {
+  const verifyLine = async (line: JsonlLine): Promise<{ text: string; verdict: SerializedVerdict }> => {
     const response = findField(line.value, responseNames);
     const gold = findField(line.value, goldNames);
-    let verdict: Verdict;
+    let verdict: SerializedVerdict;
     if (response === undefined) verdict = missingField(responseNames.join('/'), 'is missing');
     else if (gold === undefined) verdict = missingField(goldNames.join('/'), 'is missing');
     else if (typeof response.value !== 'string') verdict = missingField(response.name, `holds a ${typeof response.value}, not text`);
     else if (typeof gold.value !== 'string' && typeof gold.value !== 'number') verdict = missingField(gold.name, `holds a ${typeof gold.value}, not text or a number`);
-    else verdict = await pool.check(response.value, gold.value);
-    return { text: withVerdict(line, verdict), verdict };
+    else verdict = await pool.checkSerialized(response.value, gold.value);
+    return { text: withVerdict(line, verdict.json), verdict };
   };
   try {
     const lines = skipFirst(
