@@ -67,6 +67,19 @@ export function guardVerdict(why: GuardWhy, timeoutMs: number): Verdict {
   return { status: 'error', score: 0, reason: 'guard', verifier: 'math', details: { why, explanation } };
 }
 
+/** How long `close()` waits for a worker to stop; one stuck inside a native operation is left unref()ed instead. */
+const TERMINATE_WAIT_MS = 2_000;
+
+async function terminateWithin(worker: Worker, milliseconds: number): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, milliseconds);
+    timer.unref();
+  });
+  await Promise.race([worker.terminate().catch(() => {}), timeout]);
+  clearTimeout(timer);
+}
+
 function serialized(verdict: Verdict): SerializedVerdict {
   return { status: verdict.status, reason: verdict.reason, json: JSON.stringify(verdict) };
 }
@@ -172,7 +185,7 @@ export class MathPool {
       this.#slots.map((slot) => {
         slot.retiring = true;
         slot.batch = undefined;
-        return slot.worker.terminate().catch(() => {});
+        return terminateWithin(slot.worker, TERMINATE_WAIT_MS);
       }),
     );
     for (const item of pending) item.resolve(serialized(guardVerdict('worker crashed', this.timeoutMs)));
