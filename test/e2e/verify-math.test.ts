@@ -142,6 +142,37 @@ describe('veridata verify math --in --out', () => {
     expect(readFileSync(cut).equals(expected)).toBe(true);
   });
 
+  test('Ctrl-C stops with exit 130 leaving whole lines, and a rerun completes the file', async () => {
+    const input = file('sigint.jsonl', solverLog(20_000));
+    const out = join(directory, 'sigint-out.jsonl');
+    const budget = ['--timeout-ms', '60000'];
+    const child = spawn(process.execPath, ['--import', 'tsx', `${root}/src/cli/bin.ts`, 'verify', 'math', '--in', input, '--out', out, ...budget], {
+      cwd: root,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+    const deadline = Date.now() + 120_000;
+    const size = () => {
+      try {
+        return statSync(out).size;
+      } catch {
+        return 0;
+      }
+    };
+    while (size() < 100_000 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+    child.kill('SIGINT');
+    const code = await exited;
+    if (code !== 0) {
+      expect(code).toBe(130);
+      expect(stderr).toContain('[INTERRUPTED]');
+      expect(readFileSync(out, 'utf8').endsWith('\n')).toBe(true);
+    }
+    expect((await runCli(['verify', 'math', '--in', input, '--out', out, ...budget])).code).toBe(0);
+    expect(readLines(out).map((record) => record.trace_id)).toEqual(Array.from({ length: 20_000 }, (_, index) => `trace-${index}`));
+  });
+
   test('expression bombs each end as error or fail, and the process survives', async () => {
     let nested = '1';
     for (let depth = 0; depth < 3000; depth += 1) nested = `(${nested}+1)`;
