@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { Verdict } from '../../src/core/schemas/verdict.js';
 import { verifyMath } from './verify-math.js';
@@ -72,5 +73,38 @@ describe('verifyMath verdicts', () => {
     const result = verifyMath('Thus the answer is \\boxed{\\dfrac{3}{4}}.', '0.75');
     expect(result).toMatchObject({ status: 'pass', score: 1, reason: 'equivalent', details: { extracted: '\\dfrac{3}{4}', source: 'boxed' } });
     expect(result.details.explanation).toMatch(/equals the gold/);
+  });
+});
+
+describe('verifyMath integer fast path', () => {
+  const integerText = fc.oneof(
+    fc.integer({ min: -1000, max: 1000 }).map(String),
+    fc.bigInt({ min: -(10n ** 40n), max: 10n ** 40n }).map(String),
+    fc.constantFrom('0', '-0', '007', '1,000', '1000', '12.0', '+5', '5 cm', '$5'),
+  );
+  const wrap = fc.constantFrom(
+    (x: string) => `The answer is ${x}.`,
+    (x: string) => `So we get \\boxed{${x}}`,
+    (x: string) => `Work...\n#### ${x}`,
+    (x: string) => x,
+    (x: string) => `Either ${x} or 3.`,
+    (x: string) => `I think it is ${x}. Wait, actually no.`,
+  );
+
+  test('gives exactly the verdict of the general path', () => {
+    fc.assert(
+      fc.property(integerText, integerText, wrap, fc.boolean(), (answer, gold, template, numericGold) => {
+        const goldValue = numericGold && /^-?\d{1,15}$/.test(gold) ? Number(gold) : gold;
+        const response = template(answer);
+        expect(verifyMath(response, goldValue)).toEqual(verifyMath(response, goldValue, { integerFastPath: false }));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  test('equal integers with different spellings are not left to the text comparison', () => {
+    expect(verifyMath('The answer is 007.', '7').status).toBe('pass');
+    expect(verifyMath('The answer is -0.', '0').status).toBe('pass');
+    expect(verifyMath('The answer is 1,000.', '1000').status).toBe('pass');
   });
 });

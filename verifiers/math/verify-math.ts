@@ -12,6 +12,11 @@ export interface VerifyMathOptions {
   readonly policy?: MathPolicy;
   /** Seed of the probe points used for symbolic equivalence. */
   readonly seed?: number;
+  /**
+   * Decide plain integer answers against plain integer golds by comparing their digits, skipping the parser (default
+   * true). The verdict is the same either way; `false` exists so tests can prove that.
+   */
+  readonly integerFastPath?: boolean;
 }
 
 /** A whole response this short, on one line, may be the bare answer itself ("YES", "3/4"). */
@@ -50,6 +55,10 @@ function extractAnswer(response: string): Extraction | { status: 'found'; answer
 export function verifyMath(response: string, gold: string | number, options: VerifyMathOptions = {}): Verdict {
   const policy = options.policy ?? defaultMathPolicy;
   const goldText = String(gold);
+  if (options.integerFastPath !== false && PLAIN_INTEGER.test(goldText)) {
+    const fast = integerVerdict(response, goldText);
+    if (fast) return fast;
+  }
   const parsedGold = parseGold(goldText, policy);
   if (!parsedGold.ok) {
     return verdict('error', 'gold-unparseable', {
@@ -119,6 +128,43 @@ export function verifyMath(response: string, gold: string | number, options: Ver
   return verdict('fail', 'not-equivalent', {
     ...details,
     explanation: `${describe(parsedPrediction.node)} (${found.source}) differs from the gold ${describe(parsedGold.node)} (${comparison.method}).`,
+  });
+}
+
+/**
+ * A plain decimal integer in canonical form (no sign on zero, no leading zeros): two of them are equal exactly when
+ * their texts are, which is what the full comparison would conclude with method `identical` or `exact`.
+ */
+const PLAIN_INTEGER = /^(?:0|-?[1-9][0-9]{0,99})$/;
+
+/**
+ * The verdict for an integer gold when the response's final answer is also a plain integer, without parsing either:
+ * most math data (GSM8K-style sets, arithmetic) is integers, and this is several times faster than the general path.
+ * Anything else (no answer, units, other forms) returns undefined and takes the general path.
+ */
+function integerVerdict(response: string, goldText: string): Verdict | undefined {
+  const extraction = extractAnswer(response);
+  if (extraction.status !== 'found' || !PLAIN_INTEGER.test(extraction.answer)) return undefined;
+  const predicted = extraction.answer;
+  const base = {
+    extracted: predicted,
+    source: extraction.source,
+    gold_normalized: goldText,
+    predicted_normalized: predicted,
+  };
+  if (predicted === goldText) {
+    return verdict('pass', 'equivalent', {
+      ...base,
+      method: 'identical',
+      comparison: { gold: goldText, predicted },
+      explanation: `${truncate(predicted)} (${extraction.source}) equals the gold ${truncate(goldText)} by identical.`,
+    });
+  }
+  return verdict('fail', 'not-equivalent', {
+    ...base,
+    method: 'exact',
+    comparison: { gold: goldText, predicted },
+    explanation: `${truncate(predicted)} (${extraction.source}) differs from the gold ${truncate(goldText)} (exact).`,
   });
 }
 
