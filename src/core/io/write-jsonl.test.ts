@@ -1,6 +1,7 @@
-import { mkdir, mkdtemp, readdir, readFile, rm, truncate, writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { chmod, lstat, mkdir, mkdtemp, open, readdir, readFile, rm, stat, symlink, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { OutputUnwritableError } from '../errors.js';
@@ -103,7 +104,7 @@ describe('AtomicFile', () => {
     await writeFile(path, 'old');
     const file = new AtomicFile(path, { highWaterMark: 64 });
     await file.open();
-    expect(file.tempPath).toBe(join(directory, `out.txt.tmp-${process.pid}`));
+    expect(file.tempPath).toMatch(new RegExp(`^${directory}/out\\.txt\\.tmp-${process.pid}-[0-9a-f]{8}$`));
     expect(file.write('small\n')).toBeUndefined();
     const wait = file.write('x'.repeat(1000));
     expect(wait).toBeInstanceOf(Promise);
@@ -136,6 +137,107 @@ describe('AtomicFile', () => {
     controller.abort(reason);
     await expect(file.write('xx')).rejects.toBe(reason);
     await file.discard();
+    expect(await readdir(directory)).toEqual([]);
+  });
+});
+
+describe('AtomicFile targets that a rename would destroy', () => {
+  test('two writers of one file get distinct temporary files, and the last commit wins whole', async () => {
+    const directory = await freshDirectory();
+    const path = join(directory, 'same.jsonl');
+    const first = new AtomicFile(path);
+    const second = new AtomicFile(join(directory, '..', basename(directory), 'same.jsonl'));
+    await first.open();
+    await second.open();
+    expect(first.tempPath).not.toBe(second.tempPath);
+    first.write('first\n'.repeat(1000));
+    second.write('second\n');
+    await first.commit();
+    await second.commit();
+    expect(await readFile(path, 'utf8')).toBe('second\n');
+    expect(await readdir(directory)).toEqual(['same.jsonl']);
+  });
+
+  test('a symlink is followed: its target is replaced whole, the link stays a link', async () => {
+    const directory = await freshDirectory();
+    await mkdir(join(directory, 'real'));
+    const target = join(directory, 'real', 'target.jsonl');
+    await writeFile(target, 'old\n');
+    await symlink('real/target.jsonl', join(directory, 'link.jsonl'));
+    await symlink('link.jsonl', join(directory, 'link2.jsonl'));
+    await writeJsonlAtomic(join(directory, 'link2.jsonl'), [{ a: 1 }]);
+    expect((await lstat(join(directory, 'link.jsonl'))).isSymbolicLink()).toBe(true);
+    expect((await lstat(join(directory, 'link2.jsonl'))).isSymbolicLink()).toBe(true);
+    expect(await readFile(target, 'utf8')).toBe('{"a":1}\n');
+    expect((await readdir(directory)).sort()).toEqual(['link.jsonl', 'link2.jsonl', 'real']);
+    expect(await readdir(join(directory, 'real'))).toEqual(['target.jsonl']);
+  });
+
+  test('a dangling symlink creates the file it names', async () => {
+    const directory = await freshDirectory();
+    await symlink('new.jsonl', join(directory, 'link.jsonl'));
+    await writeJsonlAtomic(join(directory, 'link.jsonl'), [{ a: 1 }]);
+    expect((await lstat(join(directory, 'link.jsonl'))).isSymbolicLink()).toBe(true);
+    expect(await readFile(join(directory, 'new.jsonl'), 'utf8')).toBe('{"a":1}\n');
+  });
+
+  test('a replaced file keeps its permission bits', async () => {
+    const directory = await freshDirectory();
+    const path = join(directory, 'out.jsonl');
+    await writeFile(path, 'old\n');
+    await chmod(path, 0o640);
+    await writeJsonlAtomic(path, [{ a: 1 }]);
+    expect((await stat(path)).mode & 0o777).toBe(0o640);
+  });
+
+  test('a FIFO is written in place: the reader gets the lines and the FIFO stays a FIFO', async () => {
+    const directory = await freshDirectory();
+    const fifo = join(directory, 'fifo');
+    execFileSync('mkfifo', [fifo]);
+    const reader = readFile(fifo, 'utf8');
+    const file = new AtomicFile(fifo);
+    await file.open();
+    expect(file.inPlace).toBe(true);
+    expect(file.tempPath).toBeUndefined();
+    file.write('{"a":1}\n');
+    await file.commit();
+    expect(await reader).toBe('{"a":1}\n');
+    expect((await lstat(fifo)).isFIFO()).toBe(true);
+    expect(await readdir(directory)).toEqual(['fifo']);
+  });
+
+  test('a /dev/fd/N alias is written through the open descriptor, not replaced', async () => {
+    const directory = await freshDirectory();
+    const path = join(directory, 'opened.jsonl');
+    await writeFile(path, 'kept\n');
+    const handle = await open(path, 'a');
+    try {
+      const before = await stat(path);
+      await writeJsonlAtomic(`/dev/fd/${handle.fd}`, [{ a: 1 }]);
+      expect((await stat(path)).ino).toBe(before.ino);
+      expect(await readFile(path, 'utf8')).toBe('kept\n{"a":1}\n');
+    } finally {
+      await handle.close();
+    }
+  });
+
+  test('a character device node is written in place, not replaced', async (context) => {
+    const directory = await freshDirectory();
+    const device = join(directory, 'null');
+    // A private copy of /dev/null: if this ever regressed, only the copy would be replaced. Needs root (mknod).
+    try {
+      execFileSync('mknod', ['-m', '666', device, 'c', '1', '3'], { stdio: 'ignore' });
+    } catch {
+      context.skip();
+    }
+    await writeJsonlAtomic(device, [{ a: 1 }]);
+    expect((await lstat(device)).isCharacterDevice()).toBe(true);
+    expect(await readdir(directory)).toEqual(['null']);
+  });
+
+  test('a directory is refused before anything is written', async () => {
+    const directory = await freshDirectory();
+    await expect(writeJsonlAtomic(directory, [{ a: 1 }])).rejects.toThrow(/EISDIR: the output path is a directory/);
     expect(await readdir(directory)).toEqual([]);
   });
 });

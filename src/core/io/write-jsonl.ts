@@ -1,8 +1,10 @@
+import { randomBytes } from 'node:crypto';
 import { createWriteStream, type WriteStream } from 'node:fs';
-import { type FileHandle, open, rename, stat, unlink } from 'node:fs/promises';
+import { type FileHandle, open, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { OutputUnwritableError } from '../errors.js';
 import { toJsonLine } from './jsonl-format.js';
+import { resolveOutputTarget } from './output-target.js';
 import { readJsonlLines } from './read-jsonl.js';
 
 /** Options for `AtomicFile` and `writeJsonlAtomic`. */
@@ -18,14 +20,19 @@ export interface AtomicFileOptions {
 type AtomicFileState = 'new' | 'open' | 'committed' | 'discarded';
 
 /**
- * A file written whole or not at all: text goes to `<path>.tmp-<pid>` beside the target and replaces the target only on
- * `commit()` (fsync, then rename). `discard()` removes the temporary file and leaves the target as it was.
+ * A file written whole or not at all: text goes to a temporary file beside the target and replaces the target only on
+ * `commit()` (fsync, then rename); `discard()` removes the temporary file and leaves the target as it was. A symlink is
+ * followed: its target is replaced and the link kept. FIFOs, character devices (/dev/null, a terminal) and descriptor
+ * aliases (/dev/stdout, /dev/fd/N) cannot be replaced by a rename without destroying them, so they are written in place,
+ * as a stream: there `discard()` cannot take back what was already written.
  */
 export class AtomicFile {
   readonly path: string;
-  readonly tempPath: string;
   readonly #options: AtomicFileOptions;
   #state: AtomicFileState = 'new';
+  #target: string | undefined;
+  #tempPath: string | undefined;
+  #inPlace = false;
   #handle: FileHandle | undefined;
   #stream: WriteStream | undefined;
   #error: OutputUnwritableError | undefined;
@@ -33,21 +40,41 @@ export class AtomicFile {
 
   constructor(path: string, options: AtomicFileOptions = {}) {
     this.path = path;
-    this.tempPath = join(dirname(path), `${basename(path)}.tmp-${process.pid}`);
     this.#options = options;
+  }
+
+  /** The temporary file being written, once open; undefined before `open()` and for a target written in place. */
+  get tempPath(): string | undefined {
+    return this.#tempPath;
+  }
+
+  /** True once `open()` found a target that is written in place rather than replaced (a FIFO, a device, /dev/fd/N). */
+  get inPlace(): boolean {
+    return this.#inPlace;
   }
 
   /** Creates the temporary file; an unwritable location throws OutputUnwritableError here, before any work is done. */
   async open(): Promise<void> {
     if (this.#state !== 'new') throw new Error(`AtomicFile ${this.path} is already ${this.#state}`);
     try {
-      const existing = await stat(this.path).catch((error: NodeJS.ErrnoException) => {
-        if (error.code === 'ENOENT') return undefined;
-        throw error;
-      });
-      if (existing?.isDirectory()) throw new Error('EISDIR: the output path is a directory');
-      this.#handle = await open(this.tempPath, 'w');
+      const target = await resolveOutputTarget(this.path);
+      this.#target = target.target;
+      if (target.kind === 'in-place') {
+        this.#inPlace = true;
+        // Append: a descriptor alias of a file the shell opened with >> must not be truncated; a FIFO or device does not care.
+        this.#handle = await open(target.target, 'a');
+      } else {
+        // A random part as well as the pid: two writers in one process (--out and --test-out naming one file through
+        // two spellings) must never share a temporary file; `wx` fails rather than reuse a leftover one.
+        this.#tempPath = join(dirname(target.target), `${basename(target.target)}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
+        this.#handle = await open(this.#tempPath, 'wx');
+        // Replacing a file keeps its permission bits, as editing it in place would.
+        if (target.existing) await this.#handle.chmod(target.existing.mode & 0o7777);
+      }
     } catch (error) {
+      await this.#handle?.close().catch(() => {});
+      this.#handle = undefined;
+      if (this.#tempPath) await unlink(this.#tempPath).catch(() => {});
       throw new OutputUnwritableError(this.path, error);
     }
     const stream = createWriteStream('', {
@@ -62,7 +89,7 @@ export class AtomicFile {
     this.#state = 'open';
   }
 
-  /** Queues text; returns a Promise only when the buffer is full and the caller should wait before writing more. */
+/** Queues text; returns a Promise only when the buffer is full and the caller should wait before writing more. */
   write(chunk: string): Promise<void> | undefined {
     const stream = this.#openStream();
     if (stream.write(chunk)) return undefined;
@@ -72,7 +99,7 @@ export class AtomicFile {
     return this.#drain;
   }
 
-  /** Flushes, fsyncs and renames the temporary file over the target; on failure the temporary file is removed. */
+  /** Flushes, fsyncs and renames the temporary file over the target (in place: flushes and closes); on failure the temporary file is removed. */
   async commit(): Promise<void> {
     const stream = this.#openStream();
     try {
@@ -85,19 +112,19 @@ export class AtomicFile {
       });
       if (this.#error) throw this.#error;
       const handle = this.#handle as FileHandle;
-      if (this.#options.fsync !== false) await handle.sync();
+      if (this.#options.fsync !== false && !this.#inPlace) await handle.sync();
       await handle.close();
       this.#handle = undefined;
-      await rename(this.tempPath, this.path);
+      if (this.#tempPath) await rename(this.#tempPath, this.#target as string);
     } catch (error) {
       await this.discard();
       throw error instanceof OutputUnwritableError ? error : new OutputUnwritableError(this.path, error);
     }
     this.#state = 'committed';
-    if (this.#options.fsync !== false) await syncDirectory(dirname(this.path));
+    if (this.#options.fsync !== false && !this.#inPlace) await syncDirectory(dirname(this.#target as string));
   }
 
-  /** Removes the temporary file and leaves the target untouched; safe to call twice or after commit (then a no-op). */
+  /** Removes the temporary file and leaves the target untouched (in place: only closes); safe to call twice or after commit. */
   async discard(): Promise<void> {
     if (this.#state === 'committed' || this.#state === 'discarded') return;
     const wasOpen = this.#state === 'open';
@@ -112,7 +139,7 @@ export class AtomicFile {
     }
     await this.#handle?.close().catch(() => {});
     this.#handle = undefined;
-    await unlink(this.tempPath).catch(() => {});
+    if (this.#tempPath) await unlink(this.#tempPath).catch(() => {});
   }
 
   #openStream(): WriteStream {
