@@ -132,6 +132,14 @@ function compareValues(goldInput: MathNode, predictedInput: MathNode, context: C
     if (predicted.kind === 'set' && gold.kind !== 'set' && predicted.items.length === 1) return withMethod(compareValues(gold, predicted.items[0]!, context), 'singleton-set');
   }
 
+  if (gold.kind === 'tuple' && predicted.kind !== 'tuple') {
+    const point = assignmentsAsTuple(predicted);
+    if (point !== undefined) return withMethod(compareValues(gold, point, context), 'assignments');
+  }
+  if (predicted.kind === 'tuple' && gold.kind !== 'tuple') {
+    const point = assignmentsAsTuple(gold);
+    if (point !== undefined) return withMethod(compareValues(point, predicted, context), 'assignments');
+  }
   if (gold.kind === 'set' && predicted.kind === 'set') return compareUnordered(gold.items, predicted.items, context, 'set');
   if (gold.kind === 'tuple' || gold.kind === 'matrix' || predicted.kind === 'tuple' || predicted.kind === 'matrix') {
     const ordered = compareOrderedShapes(gold, predicted, context);
@@ -416,6 +424,25 @@ function assignedValue(relation: RelationNode): MathNode | undefined {
   if (isVariableLike(first)) return last;
   if (relation.operands.length === 2 && isVariableLike(last)) return first;
   return undefined;
+}
+
+/**
+ * `x = 2, y = 3` as the point (2, 3): assignments to distinct variables, taken in alphabetical order of the
+ * variables, which is the order of coordinates by convention (x, y, z; a, b, c), so `y = 3, x = 2` is (2, 3) too.
+ */
+function assignmentsAsTuple(value: MathNode): MathNode | undefined {
+  if (value.kind !== 'set' || value.items.length < 2) return undefined;
+  const pairs: [string, MathNode][] = [];
+  for (const item of value.items) {
+    if (item.kind !== 'relation' || item.operands.length !== 2 || item.operators[0] !== '=') return undefined;
+    const [variable, assigned] = item.operands as [MathNode, MathNode];
+    if (variable.kind !== 'symbol' || !isVariableLike(variable)) return undefined;
+    pairs.push([variable.name, assigned]);
+  }
+  const names = new Set(pairs.map(([name]) => name));
+  if (names.size !== pairs.length) return undefined;
+  pairs.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return node.tuple(...pairs.map(([, assigned]) => assigned));
 }
 
 /** A symbol (not a constant) or a function of symbols, as in `f(x) = ...`. */

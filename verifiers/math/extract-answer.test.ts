@@ -388,3 +388,29 @@ describe('numbers and boxes that are not the value', () => {
     expect(extractFinalAnswer('the angle is $\\boxed{30}^{\\circ}$')).toMatchObject({ status: 'found', answer: '30' });
   });
 });
+
+describe('final-answer headings and contradicted fallbacks', () => {
+  const answerOf = (text: string): string | undefined => {
+    const extraction = extractFinalAnswer(text);
+    return extraction.status === 'found' ? extraction.answer : undefined;
+  };
+
+  test('a "Final Answer" heading takes the value on the next non-blank line', () => {
+    expect(extractFinalAnswer('Work.\n\n**Final Answer**\n\n5')).toMatchObject({ status: 'found', answer: '5', source: 'final-answer' });
+    expect(answerOf('## Final Answer\n$\\frac{3}{4}$')).toBe('\\frac{3}{4}');
+    expect(answerOf('### Final Answer:\n\n-12')).toBe('-12');
+    // prose under the heading is not read as the answer by the heading rule
+    expect(extractFinalAnswer('## Final Answer\nThe number of apples is 12').status === 'found' && extractFinalAnswer('## Final Answer\nThe number of apples is 12')).toMatchObject({ source: 'last-number' });
+    // "final answer" inside a sentence is not a heading
+    expect(extractFinalAnswer('We check the final answer\n\n5 times over')).not.toMatchObject({ source: 'final-answer' });
+  });
+
+  test('a last number that the text after it takes back or asks about is no answer', () => {
+    expect(extractFinalAnswer('$x=3$ is a root, but we need the other one.')).toEqual({ status: 'none', reason: 'no-answer' });
+    expect(extractFinalAnswer('Could the answer be 4?')).toEqual({ status: 'none', reason: 'no-answer' });
+    expect(extractFinalAnswer('Adding them gives 6, which is not what we want.')).toEqual({ status: 'none', reason: 'no-answer' });
+    expect(answerOf('So she has 18 apples left in the basket.')).toBe('18');
+    // an anchor is not second-guessed by words after it
+    expect(answerOf('The answer is 7. No other value works, but that is fine.')).toBe('7');
+  });
+});

@@ -317,7 +317,7 @@ function readAnswerWord(text: string, index: number, start: number, end: number)
     cursor += 1;
   } else {
     const verb = plural ? 'are' : 'is';
-    if (!matchesWordAt(text, cursor, verb, end)) return undefined;
+    if (!matchesWordAt(text, cursor, verb, end)) return readAnswerHeading(text, index, cursor, start, end);
     cursor = skipInline(text, cursor + verb.length, end);
     if (text.charCodeAt(cursor) === 58) cursor += 1;
   }
@@ -327,6 +327,31 @@ function readAnswerWord(text: string, index: number, start: number, end: number)
   if (contentStart === -1 || BACK_REFERENCE_WORDS.has(wordAt(text, contentStart, end))) return undefined;
   const source: ExplicitSource = finalIndex !== -1 ? 'final-answer' : colon ? 'answer-colon' : 'answer-is';
   return { source, start: finalIndex !== -1 ? finalIndex : index, contentStart, contentEnd: -1, terminated: true, boxIndex: -1 };
+}
+
+/**
+ * A "Final Answer" heading (`**Final Answer**`, `## Final Answer`) alone on its line, with the value on the next
+ * non-blank line. Only a line that looks like a value counts: prose under the heading is left to the fallback.
+ */
+function readAnswerHeading(text: string, answerIndex: number, cursor: number, start: number, end: number): Candidate | undefined {
+  const finalIndex = precedingWord(text, answerIndex, start, 'final');
+  if (finalIndex === -1 || !atLineStart(text, finalIndex, start)) return undefined;
+  let lineEnd = cursor;
+  while (lineEnd < end && lineEnd - cursor < 8 && isHeadingDecoration(text.charCodeAt(lineEnd))) lineEnd++;
+  if (text.charCodeAt(lineEnd) === 13) lineEnd++;
+  if (text.charCodeAt(lineEnd) !== 10) return undefined;
+  const contentStart = skipLead(text, lineEnd, end);
+  if (contentStart === -1) return undefined;
+  let contentEnd = text.indexOf('\n', contentStart);
+  if (contentEnd === -1 || contentEnd > end) contentEnd = end;
+  const line = trimRange(text, stripWrappers(text, [contentStart, contentEnd]));
+  if (!looksLikeValue(text, line)) return undefined;
+  return { source: 'final-answer', start: finalIndex, contentStart, contentEnd: -1, terminated: true, boxIndex: -1 };
+}
+
+/** What may follow "Final Answer" on a heading line: spaces, `*`, `#`, `:`, `_`. */
+function isHeadingDecoration(code: number): boolean {
+  return code === 32 || code === 9 || code === 42 || code === 35 || code === 58 || code === 95;
 }
 
 function readOptionWord(text: string, index: number, start: number, end: number): Candidate | undefined {
@@ -561,6 +586,7 @@ function extractFallback(text: string, scans: SegmentScan[], limits: Limits, unc
   const scan = scans[token.segment];
   if (!scan) return none('no-answer');
   if (isHedged(text, [token.start, token.end], scan)) return none('hedge');
+  if (isContradictedAfter(text, token.end, scan.end)) return none('no-answer');
   const math = findMathSpans(text, scan, token.start);
   const holder = math[math.length - 1];
   if (holder && holder.contentStart <= token.start && token.end <= holder.contentEnd) {
@@ -571,6 +597,32 @@ function extractFallback(text: string, scans: SegmentScan[], limits: Limits, unc
   if (isEmbedded(text, token, scan)) return none('no-answer');
   if (isReferenceLabel(text, token.start, scan.start)) return none('no-answer');
   return found(text, [token.start, token.end], 'last-number', limits);
+}
+
+/**
+ * Words after the last number that take it back or set it aside ("$x=3$ is a root, but we need the other one",
+ * "is it 4?"): with no anchor to say otherwise, such a number is no answer. Read to the end of the text, which holds
+ * no other number by construction.
+ */
+const CONTRADICTING_WORDS = new Set(['but', 'however', 'though', 'although', 'except', 'instead', 'not', "isn't", 'wrong', 'incorrect', 'other', 'another', 'unless', 'rather']);
+const CONTRADICTION_REACH = 200;
+
+function isContradictedAfter(text: string, numberEnd: number, end: number): boolean {
+  const tailEnd = Math.min(end, numberEnd + CONTRADICTION_REACH);
+  if (tailEnd < end && text.slice(tailEnd, end).trim() !== '') return false; // a long tail: the number is not near the end
+  for (let index = numberEnd; index < tailEnd; ) {
+    const code = text.charCodeAt(index);
+    if (code === 63) return true; // a question mark: the number is asked about, not asserted
+    if (!isAsciiLetter(code)) {
+      index++;
+      continue;
+    }
+    let wordEnd = index;
+    while (wordEnd < tailEnd && (isAsciiLetter(text.charCodeAt(wordEnd)) || text.charCodeAt(wordEnd) === 39)) wordEnd++;
+    if (CONTRADICTING_WORDS.has(asciiLower(text.slice(index, wordEnd)))) return true;
+    index = wordEnd;
+  }
+  return false;
 }
 
 /** Nouns whose number names a part of the text, not a value ("see section 4", "(step 3)"). */

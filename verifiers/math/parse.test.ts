@@ -357,3 +357,22 @@ describe('multiple choice with two letters', () => {
     expect(parseAnswer('C. 12')).toMatchObject({ ok: true, node: { kind: 'choice' } });
   });
 });
+
+describe('parseAnswer: numbers in other bases', () => {
+  const value = (text: string): string | undefined => {
+    const parsed = parseAnswer(text, defaultMathPolicy);
+    return parsed.ok ? formatNode(parsed.node) : undefined;
+  };
+  test('a base subscript is read as the value', () => {
+    expect(value('1011_2')).toBe('11');
+    expect(value('10_{8}')).toBe('8');
+    expect(value('101_{16}')).toBe('257');
+  });
+  test('digits outside the base, fractional digits and subscripted expressions are unreadable', () => {
+    expect(value('12_2')).toBeUndefined();
+    expect(value('1.5_2')).toBeUndefined();
+    expect(value('(x+1)_2')).toBeUndefined();
+    expect(value('10_1')).toBeUndefined();
+    expect(value('x_1')).toBe('x_1');
+  });
+});

@@ -329,7 +329,8 @@ class Parser {
           this.next();
           return this.parsePower(left);
         case '_':
-          throw new ParseError('subscript on an expression');
+          this.next();
+          return this.parseBaseSubscript(left);
         case '!':
           this.next();
           return node.func('factorial', left);
@@ -378,6 +379,25 @@ class Parser {
     }
     const reciprocal = node.pow(denominator, minusOne);
     return numerator.kind === 'number' && !numerator.decimal && numerator.value.equals(BigRational.one) ? reciprocal : multiply(numerator, reciprocal);
+  }
+
+  /**
+   * `1011_2`, `10_{8}`: an integer written in another base, read as its value (1011_2 is 11). Any other subscript on
+   * an expression is unreadable: guessing its meaning could pass a wrong answer.
+   */
+  private parseBaseSubscript(digits: MathNode): MathNode {
+    const script = this.parseScript();
+    const base = script.kind === 'number' && !script.decimal && script.value.isInteger() ? script.value.num : undefined;
+    if (digits.kind !== 'number' || digits.decimal || digits.percent || !digits.value.isInteger() || digits.value.num < 0n || base === undefined || base < 2n || base > 36n) {
+      throw new ParseError('subscript on an expression');
+    }
+    let value = 0n;
+    for (const digit of digits.value.num.toString()) {
+      const digitValue = BigInt(digit);
+      if (digitValue >= base) throw new ParseError(`digit ${digit} is not a base-${base} digit`);
+      value = value * base + digitValue;
+    }
+    return node.number(BigRational.of(value));
   }
 
   private parsePower(base: MathNode): MathNode {
