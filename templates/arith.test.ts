@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { arith, ArithConfig, addWithoutCarry, subtractWithoutBorrow } from './arith.js';
+import { arith, ArithConfig, addWithoutCarry, divisionWeight, subtractWithoutBorrow } from './arith.js';
 import { arithAnswerIsRight } from '../test/helpers/arith-oracle.js';
 import { rngFor } from './rng.js';
 
@@ -66,6 +66,51 @@ describe('arith', () => {
       }),
       { numRuns: 3000 },
     );
+  });
+
+  test('the largest documented ranges build without a per-fact table and keep every item in range', () => {
+    // --max-operand 1000000 has about 8e8 facts; a table with one entry per fact crashed V8 (issue review 2.2).
+    for (const options of [{ maxOperand: 1_000_000 }, { maxOperand: 1_000_000, minResult: -1_000_000_000, maxResult: 1_000_000_000 }]) {
+      const started = performance.now();
+      const config = ArithConfig.parse(options);
+      const large = arith.space(config);
+      expect(performance.now() - started).toBeLessThan(5000);
+      expect(large.size).toBeGreaterThan(8e8);
+      const rng = rngFor(5, 0);
+      for (let draw = 0; draw < 2000; draw += 1) {
+        const item = large.item(large.draw(rng));
+        expect(arithAnswerIsRight(item.question, item.answer), item.question).toBe(true);
+        const [a, b] = item.fact.split(/(?<=\d)[-+*/]|=/).map(Number);
+        for (const operand of [a!, b!]) expect(operand >= 1 && operand <= 1_000_000, item.fact).toBe(true);
+        expect(Number(item.answer)).toBeGreaterThanOrEqual(config.minResult);
+        expect(Number(item.answer)).toBeLessThanOrEqual(config.maxResult);
+      }
+    }
+  });
+
+  test('division draws follow the notebook weights exactly, row by row in closed form', () => {
+    const config = ArithConfig.parse({ operators: '/', forms: 'direct', maxOperand: 30 });
+    const small = arith.space(config);
+    const expected = new Map<string, number>();
+    let total = 0;
+    for (let k = 0; k < small.size; k += 1) {
+      const [dividend, divisor] = small.item(k).question.slice(0, -2).split('/').map(Number);
+      const weight = divisionWeight(dividend! / divisor!, divisor!, 30);
+      expected.set(small.item(k).question, weight);
+      total += weight;
+    }
+    const seen = new Map<string, number>();
+    const draws = 200_000;
+    const rng = rngFor(9, 0);
+    for (let draw = 0; draw < draws; draw += 1) {
+      const question = small.item(small.draw(rng)).question;
+      seen.set(question, (seen.get(question) ?? 0) + 1);
+    }
+    for (const [question, weight] of expected) {
+      const share = weight / total;
+      const tolerance = 4 * Math.sqrt((share * (1 - share)) / draws) + 1e-4;
+      expect(Math.abs((seen.get(question) ?? 0) / draws - share), question).toBeLessThan(tolerance);
+    }
   });
 
   test('column mistakes behave as a careless student computes', () => {

@@ -76,54 +76,77 @@ function apply(operator: Operator, a: number, b: number): number {
   }
 }
 
+/** The valid second operands of one first operand: the contiguous range [low, high]. */
+interface Row {
+  readonly a: number;
+  readonly low: number;
+  readonly high: number;
+}
+
+/**
+ * How the notebook weights the facts of one row; absent for operators whose facts it draws uniformly. `total` is the
+ * row's summed weight and `pick` the fact at `target` inside it (0 <= target < total), both in closed form, so no
+ * per-fact table is built: a table would hold one entry per fact, hundreds of millions at --max-operand 1000000.
+ */
+interface RowWeighting {
+  total(row: Row): number;
+  pick(row: Row, target: number): number;
+}
+
 /**
  * The valid facts (a, b) of one operator, indexed without materialising them: for each first operand `a` the valid
- * second operands form one contiguous range, so a prefix sum over `a` turns a fact index into (a, b) by binary search.
+ * second operands form one contiguous range, so a prefix sum over the rows turns a fact index into (a, b) by binary
+ * search. Memory grows with the number of rows (operands), never with the number of facts.
  */
 class FactTable {
   readonly count: number;
-  private readonly firsts: number[] = [];
-  private readonly lows: number[] = [];
-  private readonly starts: number[] = [];
-  /** Cumulative sampling weight per fact row, only for operators whose facts are not drawn uniformly. */
-  private readonly cumulativeWeights: number[] | undefined;
+  private readonly firsts: Float64Array;
+  private readonly lows: Float64Array;
+  private readonly highs: Float64Array;
+  private readonly starts: Float64Array;
+  /** Cumulative sampling weight per row, only for operators whose facts are not drawn uniformly. */
+  private readonly cumulativeWeights: Float64Array | undefined;
 
-  constructor(rows: Iterable<{ a: number; low: number; high: number; weightOf?: (b: number) => number }>) {
+  constructor(
+    rows: Iterable<Row>,
+    maxRows: number,
+    private readonly weighting?: RowWeighting,
+  ) {
+    // Typed arrays sized once: a million rows stay at 8 bytes a field, with no growth copies.
+    const [firsts, lows, highs, starts] = [0, 1, 2, 3].map(() => new Float64Array(maxRows)) as [Float64Array, Float64Array, Float64Array, Float64Array];
+    const cumulative = weighting ? new Float64Array(maxRows) : undefined;
+    let used = 0;
     let count = 0;
-    let weighted = false;
-    const cumulative: number[] = [];
     let total = 0;
     for (const row of rows) {
       if (row.high < row.low) continue;
-      this.firsts.push(row.a);
-      this.lows.push(row.low);
-      this.starts.push(count);
+      firsts[used] = row.a;
+      lows[used] = row.low;
+      highs[used] = row.high;
+      starts[used] = count;
       count += row.high - row.low + 1;
-      if (row.weightOf) {
-        weighted = true;
-        for (let b = row.low; b <= row.high; b += 1) {
-          total += row.weightOf(b);
-          cumulative.push(total);
-        }
-      } else {
-        for (let b = row.low; b <= row.high; b += 1) {
-          total += 1;
-          cumulative.push(total);
-        }
+      if (weighting && cumulative) {
+        total += weighting.total(row);
+        cumulative[used] = total;
       }
+      used += 1;
     }
     this.count = count;
-    this.cumulativeWeights = weighted ? cumulative : undefined;
+    this.firsts = firsts.slice(0, used);
+    this.lows = lows.slice(0, used);
+    this.highs = highs.slice(0, used);
+    this.starts = starts.slice(0, used);
+    this.cumulativeWeights = cumulative?.slice(0, used);
   }
 
   fact(index: number): [number, number] {
-    const low = locateBlock(this.starts, index);
-    return [this.firsts[low] as number, (this.lows[low] as number) + index - (this.starts[low] as number)];
+    const row = locateBlock(this.starts, index);
+    return [this.firsts[row] as number, (this.lows[row] as number) + index - (this.starts[row] as number)];
   }
 
   draw(rng: Rng): number {
     const cumulative = this.cumulativeWeights;
-    if (!cumulative) return rng.below(this.count);
+    if (!cumulative || !this.weighting) return rng.below(this.count);
     const target = rng.float() * (cumulative[cumulative.length - 1] as number);
     let low = 0;
     let high = cumulative.length - 1;
@@ -132,11 +155,13 @@ class FactTable {
       if ((cumulative[middle] as number) > target) high = middle;
       else low = middle + 1;
     }
-    return low;
+    const row = { a: this.firsts[low] as number, low: this.lows[low] as number, high: this.highs[low] as number };
+    const before = low === 0 ? 0 : (cumulative[low - 1] as number);
+    return (this.starts[low] as number) + this.weighting.pick(row, target - before) - row.low;
   }
 }
 
-function* rowsFor(operator: Operator, config: ArithConfig) {
+function* rowsFor(operator: Operator, config: ArithConfig): Generator<Row> {
   const { minOperand: lo, maxOperand: hi, minResult, maxResult } = config;
   for (let a = lo; a <= hi; a += 1) {
     switch (operator) {
@@ -149,14 +174,10 @@ function* rowsFor(operator: Operator, config: ArithConfig) {
       case '*':
         yield { a, low: Math.max(lo, Math.ceil(minResult / a)), high: Math.min(hi, Math.floor(maxResult / a)) };
         break;
-      case '/': {
+      case '/':
         // Here `a` is the divisor and the row ranges over quotients q >= 1 with dividend q*a inside the operand range.
-        const divisor = a;
-        const low = Math.max(1, minResult, Math.ceil(lo / divisor));
-        const high = Math.min(maxResult, Math.floor(hi / divisor));
-        yield { a: divisor, low, high, weightOf: (q: number) => divisionWeight(q, divisor, hi) };
+        yield { a, low: Math.max(1, minResult, Math.ceil(lo / a)), high: Math.min(maxResult, Math.floor(hi / a)) };
         break;
-      }
     }
   }
 }
@@ -165,13 +186,36 @@ function* rowsFor(operator: Operator, config: ArithConfig) {
  * How often the notebook's division branch produces quotient q with divisor d: it draws two operands in 1..max,
  * orders them (larger first), takes q = larger // smaller and rebuilds the dividend; q = 1 is kept only half the time.
  */
-function divisionWeight(q: number, divisor: number, max: number): number {
+export function divisionWeight(q: number, divisor: number, max: number): number {
   const firstLarger = q * divisor;
   const lastLarger = Math.min(max, q * divisor + divisor - 1);
   if (lastLarger < firstLarger) return 0;
   let pairs = 2 * (lastLarger - firstLarger + 1);
   if (firstLarger === divisor) pairs -= 1; // (d, d) is one ordered pair, not two
   return q === 1 ? pairs / 2 : pairs;
+}
+
+/**
+ * `divisionWeight` over a row of quotients [low, high] for divisor d: every quotient strictly between the two ends
+ * weighs 2d (q >= 2 and a full run of d larger operands fits below max), so only the two ends need computing.
+ */
+function divisionWeighting(max: number): RowWeighting {
+  return {
+    total({ a: divisor, low, high }) {
+      if (low === high) return divisionWeight(low, divisor, max);
+      return divisionWeight(low, divisor, max) + 2 * divisor * (high - low - 1) + divisionWeight(high, divisor, max);
+    },
+    pick({ a: divisor, low, high }, target) {
+      const first = divisionWeight(low, divisor, max);
+      if (target < first || low === high) return low;
+      const rest = target - first;
+      let middle = Math.floor(rest / (2 * divisor));
+      // The quotient may round across a boundary; the products are exact, so they settle it.
+      if (middle * 2 * divisor > rest) middle -= 1;
+      else if ((middle + 1) * 2 * divisor <= rest) middle += 1;
+      return Math.min(high, low + 1 + middle);
+    },
+  };
 }
 
 interface Block {
@@ -194,7 +238,8 @@ class ArithSpace implements QuestionSpace {
     const operators = [...new Set(config.operators.split(''))] as Operator[];
     let start = 0;
     for (const operator of operators) {
-      const facts = new FactTable(rowsFor(operator, config));
+      const rows = config.maxOperand - config.minOperand + 1;
+      const facts = new FactTable(rowsFor(operator, config), rows, operator === '/' ? divisionWeighting(config.maxOperand) : undefined);
       if (facts.count === 0) continue;
       const forms = formsByOperator[operator].filter(
         (form) => config.forms === 'all' || form.findX === (config.forms === 'find-x'),

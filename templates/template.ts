@@ -134,7 +134,7 @@ export class SpaceTooLargeError extends VeridataError {
  * The block holding `index` in a space cut into consecutive blocks: the largest i with starts[i] <= index
  * (starts ascending, starts[0] = 0). Binary search, so spaces may have thousands of blocks.
  */
-export function locateBlock(starts: readonly number[], index: number): number {
+export function locateBlock(starts: ArrayLike<number>, index: number): number {
   let low = 0;
   let high = starts.length - 1;
   while (low < high) {
