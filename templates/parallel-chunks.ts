@@ -10,6 +10,9 @@ const BLOCK_SIZE = 8_000;
 
 const fromSource = import.meta.url.endsWith('.ts');
 
+/** How long closing waits for the workers to stop. */
+const CLOSE_WAIT_MS = 2_000;
+
 // A worker holds one block at a time: a small young generation keeps its memory flat (V8 would grow it to 48 MiB).
 const WORKER_LIMITS = { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: 64 };
 const workerEntry = new URL(`./chunk-worker${fromSource ? '.ts' : '.js'}`, import.meta.url);
@@ -65,8 +68,15 @@ class ChunkWorkers {
     }
   }
 
+  /**
+   * Stops every worker, waiting at most CLOSE_WAIT_MS: a worker blocked in native code cannot be terminated, and waiting
+   * for it would keep an interrupted run from removing its temporary files (a second signal still ends the process).
+   */
   async close(): Promise<void> {
-    await Promise.all(this.all.map((worker) => worker.terminate()));
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const waited = new Promise<void>((resolve) => (timer = setTimeout(resolve, CLOSE_WAIT_MS)));
+    await Promise.race([Promise.all(this.all.map((worker) => worker.terminate())), waited]);
+    clearTimeout(timer);
   }
 }
 

@@ -65,8 +65,11 @@ export class VeridataError extends Error {
 
 /** A command-line option or option combination that cannot work. */
 export class InvalidOptionError extends VeridataError {
+  /** True when no specific hint was given: the CLI then names the exact `--help` to run. */
+  readonly genericHint: boolean;
   constructor(option: string, message: string, hint?: string) {
     super('INVALID_OPTION', `${option}: ${message}`, { hint: hint ?? 'Run the command with --help to see its options.' });
+    this.genericHint = hint === undefined;
   }
 }
 
@@ -123,9 +126,9 @@ export class InputUnreadableError extends VeridataError {
   }
 }
 
-/** The run was stopped by SIGINT/SIGTERM; outputs are left resumable. */
+/** The run was stopped by SIGINT/SIGTERM; the hint says what became of the outputs (default: resumable, work kept). */
 export class InterruptedError extends VeridataError {
-  constructor(signal: string) {
-    super('INTERRUPTED', `interrupted by ${signal}`, { hint: 'Rerun the same command; finished work is kept.' });
+  constructor(signal: string, hint = 'Rerun the same command; finished work is kept.') {
+    super('INTERRUPTED', `interrupted by ${signal}`, { hint });
   }
 }

@@ -82,6 +82,32 @@ describe('createProgress', () => {
     expect(formatProgressLine(progress.snapshot())).toBe('a-rather-long-label 3 1.50/s elapsed 0:02');
   });
 
+  test('on a TTY: "starting" before the first item, then frozen at 100% while outputs are closed', () => {
+    const { stream, writes } = fakeStream(true);
+    const progress = createProgress({ label: 'gen arith', total: 100, stream, now });
+    clock = 100;
+    vi.advanceTimersByTime(100);
+    expect(writes).toEqual(['\rgen arith 0/100 0.0% starting\x1b[K']);
+    progress.tick(100);
+    clock = 1_000;
+    vi.advanceTimersByTime(100);
+    expect(writes.at(-1)).toBe('\rgen arith 100/100 100.0% 100/s ETA 0:00\x1b[K');
+    clock = 3_000;
+    vi.advanceTimersByTime(2_000);
+    expect(writes).toHaveLength(2);
+    progress.done();
+    expect(writes.at(-1)).toBe('\rgen arith 100/100 100.0% 100/s ETA 0:00\x1b[K\n');
+  });
+
+  test('JSON lines leave out the fields a command asks to omit', () => {
+    const { stream, writes } = fakeStream(false);
+    const progress = createProgress({ label: 'gen arith', total: 10, stream, now, omit: ['errors', 'costUsd'] });
+    progress.tick(10);
+    clock = 1_000;
+    progress.done();
+    expect(Object.keys(JSON.parse(writes[0] ?? ''))).toEqual(['event', 'label', 'count', 'total', 'elapsedSeconds', 'rate', 'etaSeconds', 'done']);
+  });
+
   test('tick costs nanoseconds: no clock read per tick', () => {
     const clockReads = vi.fn(() => 0);
     const { stream } = fakeStream(false);

@@ -18,6 +18,8 @@ export interface ProgressOptions {
   readonly intervalMs?: number;
   /** Milliseconds clock, injectable for tests (default `performance.now`). */
   readonly now?: () => number;
+  /** Fields left out of JSON lines because they mean nothing for this command (gen has no errors and no cost). */
+  readonly omit?: readonly ('errors' | 'costUsd')[];
 }
 
 /** A point-in-time reading of a progress reporter. */
@@ -54,11 +56,14 @@ class ProgressReporter implements Progress {
   #errors = 0;
   #costUsd = 0;
   #finished = false;
+  /** The reading when the count reached the total: later redraws would only show the rate falling while outputs close. */
+  #complete: ProgressSnapshot | undefined;
   readonly #label: string;
   readonly #total: number | undefined;
   readonly #stream: ProgressStream;
   readonly #tty: boolean;
   readonly #now: () => number;
+  readonly #omit: ReadonlySet<string>;
   readonly #started: number;
   readonly #timer: ReturnType<typeof setInterval>;
 
@@ -68,6 +73,7 @@ class ProgressReporter implements Progress {
     this.#stream = options.stream ?? process.stderr;
     this.#tty = options.isTTY ?? this.#stream.isTTY === true;
     this.#now = options.now ?? (() => performance.now());
+    this.#omit = new Set(options.omit ?? []);
     this.#started = this.#now();
     const period = this.#tty ? TTY_REDRAW_MS : (options.intervalMs ?? 10_000);
     this.#timer = setInterval(() => this.#report(false), period);
@@ -94,6 +100,7 @@ class ProgressReporter implements Progress {
   }
 
   snapshot(): ProgressSnapshot {
+    if (this.#complete) return this.#complete;
     const elapsedSeconds = Math.max(0, (this.#now() - this.#started) / 1000);
     const rate = elapsedSeconds > 0 ? this.#count / elapsedSeconds : 0;
     const total = this.#total ?? null;
@@ -112,18 +119,25 @@ class ProgressReporter implements Progress {
 
   #report(final: boolean): void {
     const snapshot = this.snapshot();
+    if (!this.#complete && this.#total !== undefined && snapshot.count >= this.#total) {
+      this.#complete = snapshot;
+      if (this.#tty) clearInterval(this.#timer);
+    }
     if (this.#tty) {
       const columns = this.#stream.columns;
       const line = formatProgressLine(snapshot);
       const fitted = columns && columns > 1 && line.length >= columns ? line.slice(0, columns - 1) : line;
       this.#stream.write(`\r${fitted}\x1b[K${final ? '\n' : ''}`);
     } else {
-      this.#stream.write(`${formatProgressJson(snapshot, final)}\n`);
+      this.#stream.write(`${formatProgressJson(snapshot, final, this.#omit)}\n`);
     }
   }
 }
 
-/** Starts a progress reporter: one redrawn line on a TTY (about 10 times a second), else a JSON line every interval. */
+/**
+ * Starts a progress reporter: one redrawn line on a TTY (about 10 times a second, frozen once the count reaches the
+ * total), else a JSON line every interval.
+ */
 export function createProgress(options: ProgressOptions): Progress {
   return new ProgressReporter(options);
 }
@@ -155,7 +169,7 @@ function formatRate(rate: number): string {
   return rate >= 100 ? rate.toFixed(0) : rate >= 10 ? rate.toFixed(1) : rate.toFixed(2);
 }
 
-/** The one-line TTY form: `label 120/500 24.0% 12.3/s ETA 0:31 errors 2 $0.0140`. */
+/** The one-line TTY form: `label 120/500 24.0% 12.3/s ETA 0:31 errors 2 $0.0140`; `label 0/500 starting` before the first item. */
 export function formatProgressLine(snapshot: ProgressSnapshot): string {
   const parts = [snapshot.label];
   if (snapshot.total !== null) {
@@ -164,6 +178,8 @@ export function formatProgressLine(snapshot: ProgressSnapshot): string {
   } else {
     parts.push(String(snapshot.count));
   }
+  // Before the first item there is no rate to show, only start-up time (worker threads, opening files).
+  if (snapshot.count === 0 && snapshot.total !== 0) return [...parts, 'starting'].join(' ');
   parts.push(`${formatRate(snapshot.rate)}/s`);
   if (snapshot.etaSeconds !== null) parts.push(`ETA ${formatDuration(snapshot.etaSeconds)}`);
   else parts.push(`elapsed ${formatDuration(snapshot.elapsedSeconds)}`);
@@ -172,16 +188,19 @@ export function formatProgressLine(snapshot: ProgressSnapshot): string {
   return parts.join(' ');
 }
 
-/** The JSON-line form for logs: `{"event":"progress","label":…,"count":…,…}`, with `"done":true` on the last one. */
-export function formatProgressJson(snapshot: ProgressSnapshot, done: boolean): string {
+/**
+ * The JSON-line form for logs: `{"event":"progress","label":…,"count":…,…}`, with `"done":true` on the last one;
+ * `omit` leaves out `errors` or `costUsd`.
+ */
+export function formatProgressJson(snapshot: ProgressSnapshot, done: boolean, omit: ReadonlySet<string> = new Set()): string {
   const round = (value: number, digits: number) => Number(value.toFixed(digits));
   return JSON.stringify({
     event: 'progress',
     label: snapshot.label,
     count: snapshot.count,
     total: snapshot.total,
-    errors: snapshot.errors,
-    costUsd: round(snapshot.costUsd, 6),
+    ...(omit.has('errors') ? {} : { errors: snapshot.errors }),
+    ...(omit.has('costUsd') ? {} : { costUsd: round(snapshot.costUsd, 6) }),
     elapsedSeconds: round(snapshot.elapsedSeconds, 1),
     rate: round(snapshot.rate, 2),
     etaSeconds: snapshot.etaSeconds === null ? null : round(snapshot.etaSeconds, 0),

@@ -1,4 +1,4 @@
-import { ExitCode, InterruptedError } from './errors.js';
+import { InterruptedError } from './errors.js';
 
 /** The part of `process` signal handling uses; injectable for tests. */
 export interface SignalSource {
@@ -13,8 +13,20 @@ export interface InterruptOptions {
   readonly process?: SignalSource;
   /** Called on the first signal, e.g. to print "stopping; press Ctrl-C again to quit now". */
   readonly onInterrupt?: (signal: NodeJS.Signals) => void;
-  /** Called on a second signal while still stopping; default: exit 130 at once. */
+  /** Called on a second signal while still stopping; default: `forceExit`, which nothing can hold up. */
   readonly onForce?: (signal: NodeJS.Signals) => void;
+  /** The InterruptedError's hint: what became of the outputs (default: rerun, finished work is kept). */
+  readonly hint?: string;
+}
+
+/**
+ * Ends the process at once by the signal itself. `process.exit` first waits for worker threads to stop, and a worker
+ * blocked in native code never does (a run could then only be ended by SIGKILL); with our listeners removed, the
+ * re-raised signal takes its default action, which waits for nothing. Shells report it as 128 + n: 130 for SIGINT.
+ */
+export function forceExit(signal: NodeJS.Signals): void {
+  process.removeAllListeners(signal);
+  process.kill(process.pid, signal);
 }
 
 /** An AbortSignal that SIGINT/SIGTERM abort with an InterruptedError as the reason. */
@@ -28,7 +40,7 @@ export interface InterruptController {
 
 /**
  * Wires SIGINT and SIGTERM to an AbortController: the first signal aborts with `InterruptedError(signal)` so work can
- * stop cleanly (discard temporary files, keep finished lines); a second one forces an exit with code 130.
+ * stop cleanly (discard temporary files, keep finished lines); a second one ends the process at once (`forceExit`).
  */
 export function createInterruptController(options: InterruptOptions = {}): InterruptController {
   const source = options.process ?? process;
@@ -37,12 +49,12 @@ export function createInterruptController(options: InterruptOptions = {}): Inter
   let received: NodeJS.Signals | undefined;
   const listener = (signal: NodeJS.Signals) => {
     if (received !== undefined) {
-      (options.onForce ?? (() => process.exit(ExitCode.interrupted)))(signal);
+      (options.onForce ?? forceExit)(signal);
       return;
     }
     received = signal;
     options.onInterrupt?.(signal);
-    controller.abort(new InterruptedError(signal));
+    controller.abort(new InterruptedError(signal, options.hint));
   };
   for (const signal of signals) source.on(signal, listener);
   return {
