@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { ExitCode, VeridataError } from '../core/errors.js';
 import { makeGenCommand } from './commands/gen.js';
+import { makePairsCommand } from './commands/pairs.js';
 import { makeVerifyMathCommand } from './commands/verify-math.js';
 
 /** The whole command tree; the only place commands are wired together. */
@@ -11,6 +12,7 @@ export function makeProgram(): Command {
     .option('--debug', 'print stacks and error causes')
     .showHelpAfterError('(run with --help for usage)')
     .addCommand(makeGenCommand())
+    .addCommand(makePairsCommand())
     .addCommand(
       new Command('verify').description('Verify responses offline (one subcommand per verifier)').addCommand(makeVerifyMathCommand()),
     );

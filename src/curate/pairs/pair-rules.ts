@@ -1,0 +1,192 @@
+import { z } from 'zod';
+import { negativeHardness, type ScoredResponse } from './scored-response.js';
+
+export const PairStrategy = z.enum(['best-worst', 'all-pass-fail', 'margin']);
+export type PairStrategy = z.infer<typeof PairStrategy>;
+
+/** What a judge score may do: nothing, break ties between responses the verifier ranks equal, or also place unverified ones. */
+export const JudgeUse = z.enum(['ignore', 'tiebreak', 'fallback']);
+export type JudgeUse = z.infer<typeof JudgeUse>;
+
+export const PairRulesOptions = z.object({
+  strategy: PairStrategy.default('best-worst'),
+  judge: JudgeUse.default('tiebreak'),
+  /** A judge score at or above this approves an unverified response (fallback); below it condemns one. */
+  judgeThreshold: z.number().min(0).max(1).default(0.5),
+  /** `margin` strategy: the least score gap a pair needs. */
+  minGap: z.number().min(0).max(1).default(0.15),
+  /** `all-pass-fail` and `margin`: most pairs per prompt. */
+  maxPerPrompt: z.number().int().min(1).default(8),
+  /** Prefer near-miss rejected responses (right format, wrong answer; most tests passed) over trivial ones. */
+  hardNegatives: z.boolean().default(false),
+});
+export type PairRulesOptions = z.infer<typeof PairRulesOptions>;
+
+/** Why a pair was made: recorded as `meta.pair_rule`. */
+export type PairRule = 'verifier' | 'verifier+judge' | 'judge-tiebreak' | 'judge-fallback';
+
+export interface ChosenPair {
+  readonly chosen: ScoredResponse;
+  readonly rejected: ScoredResponse;
+  readonly chosenScore: number;
+  readonly rejectedScore: number;
+  readonly rule: PairRule;
+}
+
+/** Counts of one group's pairing, summed into the command's summary. */
+export interface GroupOutcome {
+  readonly pairs: ChosenPair[];
+  /** Responses whose text repeats an earlier one of the same prompt (kept once). */
+  readonly duplicateTexts: number;
+  /** Texts that appear with contradicting verdicts (pass and fail): left out, since neither can be trusted. */
+  readonly contradictoryTexts: number;
+}
+
+/** Rank class: a verified pass above anything unverified, which is above a verified fail. */
+const enum Rank {
+  Fail = 0,
+  Unverified = 1,
+  Pass = 2,
+}
+
+interface Candidate {
+  readonly response: ScoredResponse;
+  readonly rank: Rank;
+  /** The score that orders candidates within their rank: the verifier's, or the judge's for unverified ones. */
+  readonly score: number;
+}
+
+/** Whitespace and surrounding space do not make a new text: "never pair two identical texts". */
+export function normalizedText(text: string): string {
+  return text.trim().replace(/\s+/g, ' ');
+}
+
+function candidatesOf(responses: readonly ScoredResponse[], options: PairRulesOptions): { candidates: Candidate[]; duplicateTexts: number; contradictoryTexts: number } {
+  const byText = new Map<string, ScoredResponse>();
+  const contradictory = new Set<string>();
+  let duplicateTexts = 0;
+  for (const response of responses) {
+    const key = normalizedText(response.text);
+    const earlier = byText.get(key);
+    if (!earlier) {
+      byText.set(key, response);
+      continue;
+    }
+    duplicateTexts += 1;
+    const decided = (value: ScoredResponse): boolean => value.standing !== 'unverified';
+    if (decided(earlier) && decided(response) && earlier.standing !== response.standing) contradictory.add(key);
+    else if (!decided(earlier) && decided(response)) byText.set(key, response); // a verdict beats none for the same text
+  }
+  const candidates: Candidate[] = [];
+  for (const [key, response] of byText) {
+    if (contradictory.has(key)) continue;
+    if (response.standing === 'pass') candidates.push({ response, rank: Rank.Pass, score: response.verifierScore ?? 1 });
+    else if (response.standing === 'fail') candidates.push({ response, rank: Rank.Fail, score: response.verifierScore ?? 0 });
+    else if (options.judge === 'fallback' && response.judgeScore !== undefined) candidates.push({ response, rank: Rank.Unverified, score: response.judgeScore });
+  }
+  return { candidates, duplicateTexts, contradictoryTexts: contradictory.size };
+}
+
+/** Best first: rank, then score, then judge score (where judges may break ties), then input order. */
+function compareBestFirst(a: Candidate, b: Candidate, options: PairRulesOptions): number {
+  if (a.rank !== b.rank) return b.rank - a.rank;
+  if (a.score !== b.score) return b.score - a.score;
+  if (options.judge !== 'ignore') {
+    const aJudge = a.response.judgeScore ?? -1;
+    const bJudge = b.response.judgeScore ?? -1;
+    if (aJudge !== bJudge) return bJudge - aJudge;
+  }
+  return a.response.order - b.response.order;
+}
+
+/**
+ * Whether `chosen` may be preferred to `rejected`, and by which rule. The verifier decides where it applies; a judge
+ * score only orders two responses the verifier ranks equal (two passes) or places unverified ones (fallback). A
+ * verified fail is never chosen over anything, and a verified pass is never rejected for a non-pass.
+ */
+export function pairRule(chosen: Candidate, rejected: Candidate, options: PairRulesOptions): PairRule | undefined {
+  const threshold = options.judgeThreshold;
+  if (chosen.rank === Rank.Pass && rejected.rank === Rank.Fail) return 'verifier';
+  if (chosen.rank === Rank.Pass && rejected.rank === Rank.Unverified) return rejected.score < threshold ? 'verifier+judge' : undefined;
+  if (chosen.rank === Rank.Unverified && rejected.rank === Rank.Fail) return chosen.score >= threshold ? 'judge-fallback' : undefined;
+  if (chosen.rank === Rank.Unverified && rejected.rank === Rank.Unverified) return chosen.score >= threshold && rejected.score < threshold ? 'judge-fallback' : undefined;
+  if (chosen.rank === Rank.Pass && rejected.rank === Rank.Pass && options.judge !== 'ignore') {
+    const chosenJudge = chosen.response.judgeScore;
+    const rejectedJudge = rejected.response.judgeScore;
+    if (chosenJudge !== undefined && rejectedJudge !== undefined && chosenJudge > rejectedJudge && chosen.score === rejected.score) return 'judge-tiebreak';
+  }
+  return undefined;
+}
+
+function scoresOf(chosen: Candidate, rejected: Candidate, rule: PairRule): { chosenScore: number; rejectedScore: number } {
+  if (rule === 'judge-tiebreak') return { chosenScore: chosen.response.judgeScore!, rejectedScore: rejected.response.judgeScore! };
+  return { chosenScore: chosen.score, rejectedScore: rejected.score };
+}
+
+function makePair(chosen: Candidate, rejected: Candidate, rule: PairRule): ChosenPair {
+  return { chosen: chosen.response, rejected: rejected.response, rule, ...scoresOf(chosen, rejected, rule) };
+}
+
+/** Rejected candidates in the order a strategy prefers them: hardest first with --hard-negatives, else worst first. */
+function compareRejected(a: Candidate, b: Candidate, options: PairRulesOptions): number {
+  if (a.rank !== b.rank) return a.rank - b.rank;
+  if (options.hardNegatives) {
+    const hardness = negativeHardness(b.response) - negativeHardness(a.response);
+    if (hardness !== 0) return hardness;
+  } else if (a.score !== b.score) {
+    return a.score - b.score;
+  }
+  return a.response.order - b.response.order;
+}
+
+function bestWorst(candidates: Candidate[], options: PairRulesOptions): ChosenPair[] {
+  const best = [...candidates].sort((a, b) => compareBestFirst(a, b, options));
+  const rejectedOrder = [...candidates].sort((a, b) => compareRejected(a, b, options));
+  for (const chosen of best) {
+    for (const rejected of rejectedOrder) {
+      if (rejected === chosen) continue;
+      const rule = pairRule(chosen, rejected, options);
+      if (rule) return [makePair(chosen, rejected, rule)];
+    }
+  }
+  return [];
+}
+
+/**
+ * Every allowed pair, spread over chosen and rejected responses before the cap cuts (pair i-th best with i-th
+ * rejected first), so a cap of 4 over 4 passes and 4 fails gives four different chosen and four different rejected.
+ */
+function allPairs(candidates: Candidate[], options: PairRulesOptions, keep: (pair: ChosenPair) => boolean): ChosenPair[] {
+  const best = [...candidates].sort((a, b) => compareBestFirst(a, b, options));
+  const rejectedOrder = [...candidates].sort((a, b) => compareRejected(a, b, options));
+  const found: { pair: ChosenPair; i: number; j: number }[] = [];
+  best.forEach((chosen, i) => {
+    rejectedOrder.forEach((rejected, j) => {
+      if (rejected === chosen) return;
+      const rule = pairRule(chosen, rejected, options);
+      if (!rule) return;
+      const pair = makePair(chosen, rejected, rule);
+      if (keep(pair)) found.push({ pair, i, j });
+    });
+  });
+  found.sort((a, b) => Math.max(a.i, a.j) - Math.max(b.i, b.j) || a.i - b.i || a.j - b.j);
+  return found.slice(0, options.maxPerPrompt).map((entry) => entry.pair);
+}
+
+/** The pairs of one prompt's responses under the options' strategy; deterministic in the responses and their order. */
+export function pairGroup(responses: readonly ScoredResponse[], options: PairRulesOptions): GroupOutcome {
+  const { candidates, duplicateTexts, contradictoryTexts } = candidatesOf(responses, options);
+  let pairs: ChosenPair[];
+  switch (options.strategy) {
+    case 'best-worst':
+      pairs = bestWorst(candidates, options);
+      break;
+    case 'all-pass-fail':
+      pairs = allPairs(candidates, options, (pair) => pair.chosen.standing === 'pass' && pair.rejected.standing === 'fail');
+      break;
+    case 'margin':
+      pairs = allPairs(candidates, options, (pair) => pair.chosenScore - pair.rejectedScore >= options.minGap - 1e-12);
+      break;
+  }
+  return { pairs, duplicateTexts, contradictoryTexts };
+}
