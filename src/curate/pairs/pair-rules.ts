@@ -104,7 +104,7 @@ function compareBestFirst(a: Candidate, b: Candidate, options: PairRulesOptions)
  * score only orders two responses the verifier ranks equal (two passes) or places unverified ones (fallback). A
  * verified fail is never chosen over anything, and a verified pass is never rejected for a non-pass.
  */
-export function pairRule(chosen: Candidate, rejected: Candidate, options: PairRulesOptions): PairRule | undefined {
+function pairRule(chosen: Candidate, rejected: Candidate, options: PairRulesOptions): PairRule | undefined {
   const threshold = options.judgeThreshold;
   if (chosen.rank === Rank.Pass && rejected.rank === Rank.Fail) return 'verifier';
   if (chosen.rank === Rank.Pass && rejected.rank === Rank.Unverified) return rejected.score < threshold ? 'verifier+judge' : undefined;
@@ -153,8 +153,8 @@ function bestWorst(candidates: Candidate[], options: PairRulesOptions): ChosenPa
 }
 
 /**
- * Every allowed pair, spread over chosen and rejected responses before the cap cuts (pair i-th best with i-th
- * rejected first), so a cap of 4 over 4 passes and 4 fails gives four different chosen and four different rejected.
+ * Every allowed pair that `keep` accepts, spread over chosen and rejected responses before the cap cuts, so a cap of 4
+ * over 4 passes and 4 fails gives four different chosen and four different rejected responses.
  */
 function allPairs(candidates: Candidate[], options: PairRulesOptions, keep: (pair: ChosenPair) => boolean): ChosenPair[] {
   const best = [...candidates].sort((a, b) => compareBestFirst(a, b, options));
@@ -169,8 +169,27 @@ function allPairs(candidates: Candidate[], options: PairRulesOptions, keep: (pai
       if (keep(pair)) found.push({ pair, i, j });
     });
   });
-  found.sort((a, b) => Math.max(a.i, a.j) - Math.max(b.i, b.j) || a.i - b.i || a.j - b.j);
-  return found.slice(0, options.maxPerPrompt).map((entry) => entry.pair);
+  found.sort((a, b) => a.i + a.j - (b.i + b.j) || a.i - b.i);
+  // Rounds: within one round no chosen and no rejected response is used twice, so the cap spreads over both sides.
+  const selected: ChosenPair[] = [];
+  let remaining = found;
+  while (selected.length < options.maxPerPrompt && remaining.length > 0) {
+    const usedChosen = new Set<ScoredResponse>();
+    const usedRejected = new Set<ScoredResponse>();
+    const next: typeof found = [];
+    for (const entry of remaining) {
+      const { chosen, rejected } = entry.pair;
+      if (selected.length < options.maxPerPrompt && !usedChosen.has(chosen) && !usedRejected.has(rejected)) {
+        selected.push(entry.pair);
+        usedChosen.add(chosen);
+        usedRejected.add(rejected);
+      } else {
+        next.push(entry);
+      }
+    }
+    remaining = next;
+  }
+  return selected;
 }
 
 /** The pairs of one prompt's responses under the options' strategy; deterministic in the responses and their order. */
