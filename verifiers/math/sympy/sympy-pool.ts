@@ -33,6 +33,7 @@ export class SympyPool {
   private readonly queue: Task[] = [];
   private counts = { comparisons: 0, timeouts: 0, crashes: 0 };
   private closed = false;
+  private firstVersions: SympyVersions | undefined;
 
   constructor(options: SympyPoolOptions = {}) {
     this.concurrency = Math.max(1, options.concurrency ?? availableParallelism());
@@ -44,12 +45,14 @@ export class SympyPool {
   /** Starts every process and waits until each has imported sympy; throws INFRASTRUCTURE when it cannot. */
   async ready(): Promise<SympyVersions> {
     const versions = await Promise.all(this.processes.map((worker) => worker.start()));
-    return versions[0]!;
+    this.firstVersions = versions[0]!;
+    return this.firstVersions;
   }
 
-  /** Interpreter and sympy versions, once a process has started. */
+  /** Interpreter and sympy versions, once a process has started (still known after close()). */
   get versions(): SympyVersions | undefined {
-    return this.processes.find((worker) => worker.versions !== undefined)?.versions;
+    this.firstVersions ??= this.processes.find((worker) => worker.versions !== undefined)?.versions;
+    return this.firstVersions;
   }
 
   get stats(): SympyPoolStats {

@@ -93,6 +93,11 @@ export class SympyProcess {
     this.timeoutMs = options.timeoutMs ?? defaultSympyTimeoutMs;
   }
 
+  /** Process id of the running Python process, if any (for diagnostics and tests). */
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
   /** Starts the process if none is running and waits until it is ready; throws INFRASTRUCTURE when sympy is missing. */
   start(): Promise<SympyVersions> {
     if (this.closed) return Promise.reject(new Error('SymPy process is closed'));
