@@ -236,3 +236,99 @@ describe('veridata verify math --gold --response', () => {
     expect(JSON.parse(fail.stdout)).toMatchObject({ status: 'fail', reason: 'no-answer', details: { explanation: 'The response declines to answer.' } });
   });
 });
+
+describe('veridata verify math --checker sympy|both', () => {
+  // Each case's built-in and SymPy verdicts, chosen for differences that come from policy, not from a bug either side
+  // may fix: the built-in checker's percent policy and decimal-places rule, and SymPy's refusal of text.
+  const cases = [
+    { id: 'same-1', output: '\\boxed{\\frac{2}{4}}', answer: '0.5', builtin: 'pass', sympy: 'pass' },
+    { id: 'percent', output: 'The answer is 25.', answer: '25\\%', builtin: 'pass', sympy: 'fail' },
+    { id: 'same-2', output: '\\boxed{x^2+2x+1}', answer: '(x+1)^2', builtin: 'pass', sympy: 'pass' },
+    { id: 'places', output: '\\boxed{123456.8}', answer: '123456.7', builtin: 'fail', sympy: 'pass' },
+    { id: 'missing', answer: '3', builtin: 'error', sympy: 'error' },
+    { id: 'text', output: '\\boxed{\\text{Yes}}', answer: '\\text{yes}', builtin: 'pass', sympy: 'error' },
+    { id: 'same-3', output: "Sorry, I don't know.", answer: '12', builtin: 'fail', sympy: 'fail' },
+    { id: 'same-4', output: '\\boxed{(2,1)}', answer: '(1,2)', builtin: 'fail', sympy: 'fail' },
+  ];
+  const input = () => file('checkers.jsonl', cases.map(({ builtin: _b, sympy: _s, ...record }) => `${JSON.stringify(record)}\n`).join(''));
+
+  test('both: verdicts stay built-in with SymPy recorded beside them, and every disagreement is counted and written', async () => {
+    const out = join(directory, 'both-out.jsonl');
+    const disagreements = join(directory, 'both-disagreements.jsonl');
+    const result = await runCli(['verify', 'math', '--in', input(), '--out', out, '--checker', 'both', '--disagreements', disagreements, '--json']);
+    expect(result.code).toBe(0);
+    const summary = JSON.parse(result.stdout.trim().split('\n').pop()!);
+    expect(summary.agreement).toMatchObject({
+      checker: 'both',
+      compared: 7,
+      agree: 4,
+      disagree: 3,
+      pairs: { 'pass/fail': 1, 'fail/pass': 1, 'pass/error': 1 },
+      file: disagreements,
+      sympyTimeouts: 0,
+    });
+    const records = readLines(out);
+    expect(records.map((record) => record.verdict.status)).toEqual(cases.map((item) => item.builtin));
+    expect(records.map((record) => record.verdict.details.sympy?.status ?? 'error')).toEqual(cases.map((item) => item.sympy));
+    expect(readLines(disagreements).map((entry) => [entry.record, entry.id, entry.builtin.status, entry.sympy.status])).toEqual([
+      [2, 'percent', 'pass', 'fail'],
+      [4, 'places', 'fail', 'pass'],
+      [6, 'text', 'pass', 'error'],
+    ]);
+    expect(summary.agreement.examples).toHaveLength(3);
+
+    // A run cut part-way (output cut mid-line, the disagreements file ahead of it) and rerun lists each one once.
+    const expected = readFileSync(disagreements, 'utf8');
+    const whole = readFileSync(out);
+    truncateSync(out, whole.indexOf('"id":"places"'));
+    const rerun = await runCli(['verify', 'math', '--in', input(), '--out', out, '--checker', 'both', '--disagreements', disagreements, '--json']);
+    expect(rerun.code).toBe(0);
+    expect(JSON.parse(rerun.stdout.trim().split('\n').pop()!)).toMatchObject({ resumed: 3, agreement: { disagree: 2 } });
+    expect(readFileSync(out).equals(whole)).toBe(true);
+    expect(readFileSync(disagreements, 'utf8')).toBe(expected);
+  });
+
+  test('sympy: SymPy decides, the built-in verdict is recorded; the people-facing summary lists disagreements', async () => {
+    const out = join(directory, 'sympy-out.jsonl');
+    const result = await runCli(['verify', 'math', '--in', input(), '--out', out, '--checker', 'sympy']);
+    expect(result.code).toBe(0);
+    const records = readLines(out);
+    expect(records.map((record) => record.verdict.status)).toEqual(cases.map((item) => item.sympy));
+    expect(records[1]!.verdict).toMatchObject({ verifier: 'math', reason: 'not-equivalent', details: { checker: 'sympy', builtin: { status: 'pass' } } });
+    expect(readLines(`${out}.disagreements.jsonl`)).toHaveLength(3);
+
+    const pair = await runCli(['verify', 'math', '--gold', '1-i', '--response', '\\boxed{\\frac{2}{1+i}}', '--checker', 'both', '--json']);
+    expect(pair.code).toBe(0);
+    expect(JSON.parse(pair.stdout)).toMatchObject({ status: 'pass', details: { sympy: { status: 'pass', equal: true } } });
+  });
+
+  test('the public cases through --checker sympy: no false pass, and the agreement with the labels', async () => {
+    const lines = readFileSync(join(root, '../shared/data/math-cases-public.jsonl'), 'utf8').split('\n').filter(Boolean);
+    const labelled = lines.map((line) => JSON.parse(line) as { id: string; gold: string; prediction: string; expected: boolean; category: string });
+    const input = file('public.jsonl', labelled.map((item) => `${JSON.stringify({ id: item.id, output: item.prediction, answer: item.gold })}\n`).join(''));
+    const out = join(directory, 'public-sympy.jsonl');
+    const result = await runCli(['verify', 'math', '--in', input, '--out', out, '--checker', 'sympy', '--json']);
+    expect(result.code).toBe(0);
+    const verdicts = readLines(out).map((record) => record.verdict);
+    const falsePasses = labelled.filter((item, index) => verdicts[index].status === 'pass' && !item.expected).map((item) => item.id);
+    expect(falsePasses).toEqual([]);
+    const agree = labelled.filter((item, index) => (verdicts[index].status === 'pass') === item.expected).length;
+    const unsupported = verdicts.filter((verdict) => verdict.reason === 'unsupported').length;
+    // Text and choice answers are not math, so SymPy declines them (error/unsupported); every other case it decides.
+    expect(unsupported).toBeLessThanOrEqual(labelled.filter((item) => item.category === 'text_answers').length);
+    expect(agree / labelled.length).toBeGreaterThanOrEqual(0.9);
+    console.info(`sympy checker on the public cases: ${agree}/${labelled.length} agree with the labels, ${unsupported} declined (text/choice), 0 false passes`);
+  });
+
+  test('no interpreter with sympy is INFRASTRUCTURE, exit 3, before anything is written; a bad --checker is INVALID_OPTION', async () => {
+    const out = join(directory, 'no-python.jsonl');
+    const result = await runCli(['verify', 'math', '--in', input(), '--out', out, '--checker', 'both'], { env: { VERIDATA_PYTHON: '/nonexistent/python3' } });
+    expect(result.code).toBe(3);
+    expect(result.stderr).toMatch(/^\[INFRASTRUCTURE\] the SymPy checker cannot start \(\/nonexistent\/python3: spawn \/nonexistent\/python3 ENOENT\)/);
+    expect(result.stderr).toContain('scripts/setup.sh');
+    expect(() => statSync(out)).toThrow();
+    const bad = await runCli(['verify', 'math', '--gold', '3', '--response', '3', '--checker', 'mathematica']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/^\[INVALID_OPTION\] --checker: expected builtin, sympy or both, got "mathematica"/);
+  });
+});
