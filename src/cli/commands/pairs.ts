@@ -3,8 +3,8 @@ import { InvalidOptionError } from '../../core/errors.js';
 import { fieldOverridesFromFlags } from '../../core/schemas/aliases.js';
 import { createProgress } from '../../core/progress.js';
 import { withInterruptHandling } from '../../core/signals.js';
-import { JudgeUse, PairRulesOptions, PairStrategy } from '../../curate/pairs/pair-rules.js';
-import { runPairs, type PairsSummary } from '../../curate/pairs/run-pairs.js';
+import { JudgeUse, PairRulesOptions, PairStrategy } from '../../curation/pairs/pair-rules.js';
+import { runPairs, type PairsSummary } from '../../curation/pairs/run-pairs.js';
 import { integerFlag, parseOptions } from '../options.js';
 import { printSummary } from '../print.js';
 
