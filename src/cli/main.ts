@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { ExitCode, VeridataError } from '../core/errors.js';
+import { makeExportCommand } from './commands/export.js';
 import { makeGenCommand } from './commands/gen.js';
 import { makePairsCommand } from './commands/pairs.js';
 import { makeVerifyMathCommand } from './commands/verify-math.js';
@@ -12,6 +13,7 @@ export function makeProgram(): Command {
     .option('--debug', 'print stacks and error causes')
     .showHelpAfterError('(run with --help for usage)')
     .addCommand(makeGenCommand())
+    .addCommand(makeExportCommand())
     .addCommand(makePairsCommand())
     .addCommand(
       new Command('verify').description('Verify responses offline (one subcommand per verifier)').addCommand(makeVerifyMathCommand()),
