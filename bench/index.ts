@@ -1,10 +1,12 @@
 // `pnpm bench`: prints figures, asserts nothing. Run `pnpm bench gen` to run only benchmarks whose name matches.
 import { benchGenArith, type BenchFigure } from './gen-arith.js';
 import { benchVerifyMath } from './verify-math.js';
+import { benchVerifyMathSympy } from './verify-math-sympy.js';
 
 const benches: Record<string, () => BenchFigure[] | Promise<BenchFigure[]>> = {
   'gen-arith': benchGenArith,
   'verify-math': benchVerifyMath,
+  'verify-math-sympy': benchVerifyMathSympy,
 };
 
 const filter = process.argv[2];

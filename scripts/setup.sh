@@ -9,7 +9,7 @@ quiet=0
 say() { [ $quiet = 1 ] || echo "setup: $*"; }
 
 # System packages: python3 runs the notebook baseline in `pnpm bench` and the Python-compatibility tests.
-apt_packages=(python3)
+apt_packages=(python3 python3-sympy) # python3-sympy: `veridata verify math --checker sympy|both`
 missing=()
 for package in "${apt_packages[@]}"; do
   dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
