@@ -1,9 +1,12 @@
 import { Command, CommanderError } from 'commander';
-import { ExitCode, VeridataError } from '../core/errors.js';
+import { ExitCode, InvalidOptionError, VeridataError } from '../core/errors.js';
 import { makeExportCommand } from './commands/export.js';
 import { makeGenCommand } from './commands/gen.js';
 import { makePairsCommand } from './commands/pairs.js';
 import { makeVerifyMathCommand } from './commands/verify-math.js';
+import { helpRequest } from './help-request.js';
+import { describeOption } from './options.js';
+import { commandPath, usageError } from './usage-error.js';
 
 /** The whole command tree; the only place commands are wired together. */
 export function makeProgram(): Command {
@@ -11,31 +14,35 @@ export function makeProgram(): Command {
     .description('Verified LLM post-training data: labels come from verifiers, not vibes')
     .version(process.env.npm_package_version ?? '0.1.0')
     .option('--debug', 'print stacks and error causes')
-    .showHelpAfterError('(run with --help for usage)')
     .addCommand(makeGenCommand())
-    .addCommand(makeExportCommand())
     .addCommand(makePairsCommand())
+    .addCommand(makeExportCommand())
     .addCommand(
       new Command('verify').description('Verify responses offline (one subcommand per verifier)').addCommand(makeVerifyMathCommand()),
     );
   return program;
 }
 
-function applyExitOverride(command: Command): void {
-  command.exitOverride();
-  command.configureOutput({
-    writeErr: (text) => process.stderr.write(text),
-    // Usage errors look like every other error: a stable code, the message, then what to do next.
-    outputError: (text, write) => write(`[INVALID_OPTION] ${text.replace(/^error: /, '')}`),
+/** Every command: parse errors become VeridataErrors (printed by `reportError`); help shows every default the same way. */
+function configure(command: Command): void {
+  command.exitOverride((error) => {
+    if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') throw error;
+    throw usageError(command, error);
   });
-  for (const child of command.commands) applyExitOverride(child);
+  command.configureOutput({ outputError: () => {} });
+  command.configureHelp({ optionDescription: (option) => describeOption(option) });
+  for (const child of command.commands) configure(child);
 }
 
-/** Prints an error the way every command does: `[CODE] message`, then what to do next. */
-export function reportError(error: unknown, debug: boolean): number {
+/**
+ * Prints an error the way every command does: `[CODE] message`, then what to do next. `helpCommand` (e.g.
+ * `veridata gen arith`) turns a generic "see --help" hint into the exact command to run.
+ */
+export function reportError(error: unknown, debug: boolean, helpCommand?: string): number {
   if (error instanceof VeridataError) {
+    const hint = error instanceof InvalidOptionError && error.genericHint && helpCommand ? `Run \`${helpCommand} --help\` to see its options.` : error.hint;
     process.stderr.write(`[${error.code}] ${error.message}\n`);
-    if (error.hint) process.stderr.write(`${error.hint}\n`);
+    if (hint) process.stderr.write(`${hint}\n`);
     if (debug && error.cause) process.stderr.write(`cause: ${String((error.cause as Error).stack ?? error.cause)}\n`);
     if (debug) process.stderr.write(`${error.stack}\n`);
     return error.exitCode;
@@ -47,20 +54,23 @@ export function reportError(error: unknown, debug: boolean): number {
 
 export async function main(argv: readonly string[]): Promise<number> {
   const program = makeProgram();
-  applyExitOverride(program);
+  configure(program);
   const debug = argv.includes('--debug');
+  let running: Command | undefined;
+  program.hook('preAction', (_program, action) => {
+    running = action;
+  });
   try {
+    const help = helpRequest(program, argv);
+    if (help) {
+      help.outputHelp();
+      return ExitCode.ok;
+    }
     await program.parseAsync([...argv], { from: 'user' });
     return ExitCode.ok;
   } catch (error) {
-    if (error instanceof CommanderError) {
-      // Commander already printed its message; help and version are successes, the rest is bad usage.
-      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') {
-        return ExitCode.ok;
-      }
-      return ExitCode.badInput;
-    }
-    return reportError(error, debug);
+    // Help and version were printed by commander and are successes; its other errors arrive here as VeridataErrors.
+    if (error instanceof CommanderError) return ExitCode.ok;
+    return reportError(error, debug, running ? commandPath(running) : undefined);
   }
 }
-

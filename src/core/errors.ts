@@ -73,12 +73,17 @@ export class InvalidOptionError extends VeridataError {
   }
 }
 
+/** A command line the parser rejects (unknown option, missing value, extra argument); the hint names the help to read. */
+export class UsageError extends VeridataError {
+  constructor(message: string, hint: string) {
+    super('INVALID_OPTION', message, { hint });
+  }
+}
+
 /** A registry lookup for a name nobody registered. */
 export class UnknownNameError extends VeridataError {
-  constructor(kind: string, name: string, available: readonly string[]) {
-    super('UNKNOWN_NAME', `no ${kind} "${name}" (available: ${available.join(', ')})`, {
-      hint: `Pick one of the listed ${kind} names.`,
-    });
+  constructor(kind: string, name: string, available: readonly string[], hint = `Pick one of the listed ${kind} names.`) {
+    super('UNKNOWN_NAME', `no ${kind} "${name}" (available: ${available.join(', ')})`, { hint });
   }
 }
 

@@ -1,5 +1,7 @@
+import { availableParallelism } from 'node:os';
 import { Command, Option } from 'commander';
-import { InvalidOptionError } from '../../core/errors.js';
+import { InvalidOptionError, UnknownNameError, UsageError } from '../../core/errors.js';
+import { isCharacterDevice, outputIdentity, resolveOutputTarget } from '../../core/io/output-target.js';
 import { createProgress } from '../../core/progress.js';
 import { withInterruptHandling } from '../../core/signals.js';
 import { outputFormats } from '../../../templates/formats.js';
@@ -8,8 +10,9 @@ import { templates } from '../../../templates/index.js';
 import { parseNegativeMix } from '../../../templates/negatives.js';
 import { runGen, type GenSummary } from '../../../templates/run-gen.js';
 import type { Template } from '../../../templates/template.js';
-import { describeOptions, integerFlag, optionsFromSchema, parseConfigFlags, shardFlag } from '../options.js';
+import { describeOption, integerFlag, numberFlag, optionsFromSchema, parseConfigFlags, shardFlag, withRange } from '../options.js';
 import { printSummary } from '../print.js';
+import { helpHint } from '../usage-error.js';
 
 /** Flags every family shares; the rest of a family's flags come from its config schema. */
 interface CommonFlags {
@@ -17,7 +20,7 @@ interface CommonFlags {
   seed: string;
   format: string;
   out: string;
-  negatives: string;
+  negatives?: string;
   unique?: boolean;
   shard: string;
   heldOut: string;
@@ -25,32 +28,81 @@ interface CommonFlags {
   testCount?: string;
   workers?: string;
   json?: boolean;
+  list?: boolean;
 }
 
-const commonKeys = new Set(['count', 'seed', 'format', 'out', 'negatives', 'unique', 'shard', 'heldOut', 'testOut', 'testCount', 'workers', 'json']);
+const commonKeys = new Set(['count', 'seed', 'format', 'out', 'negatives', 'unique', 'shard', 'heldOut', 'testOut', 'testCount', 'workers', 'json', 'list']);
+
+const DEFAULT_NEGATIVES = 'refusal';
+const DEFAULT_TEST_COUNT = 400;
+const MAX_HELD_OUT = 0.5;
+
+/**
+ * The most threads `--workers` accepts: 4 per core, at most 64. Past the core count threads add start-up time and memory,
+ * not speed (1000 took 10 GB and 19 minutes where one per core took 6 s).
+ */
+export function maxWorkers(): number {
+  return Math.min(64, 4 * availableParallelism());
+}
 
 function heldOutShare(value: string): number {
-  const share = Number(value);
-  if (value.trim() === '' || !(share >= 0 && share <= 0.5)) {
-    throw new InvalidOptionError('--held-out', `expected a share between 0 and 0.5, got "${value}"`);
+  const share = numberFlag('--held-out', value);
+  if (!(share >= 0 && share <= MAX_HELD_OUT)) {
+    throw new InvalidOptionError('--held-out', `expected a share between 0 and ${MAX_HELD_OUT}, got "${value}"`);
   }
   return share;
 }
 
-/** Builds the plan of one `veridata gen <family>` call from its flags. */
-export function planFromFlags(template: Template<any>, flags: CommonFlags & Record<string, unknown>): {
-  plan: GenerationPlan;
-  testCount: number | undefined;
-} {
+function pathFlag(flag: string, value: string): string {
+  if (value.trim() === '') throw new InvalidOptionError(flag, 'empty path', 'Give a file name, or - for standard output.');
+  return value;
+}
+
+function workersFlag(value: string): number {
+  const limit = maxWorkers();
+  const workers = integerFlag('--workers', value, 1);
+  if (workers > limit) {
+    throw new InvalidOptionError(
+      '--workers',
+      `at most ${limit} on this machine (4 per core, ${availableParallelism()} cores; never more than 64), got ${workers}`,
+      'More threads than cores add start-up time and memory, not speed; leave --workers out to use one per core.',
+    );
+  }
+  return workers;
+}
+
+/** A `veridata gen <family>` call checked and parsed: the plan plus where it goes. */
+export interface GenRequest {
+  readonly plan: GenerationPlan;
+  readonly out: string;
+  readonly testOut: string | undefined;
+  readonly testCount: number | undefined;
+  readonly workers: number | undefined;
+}
+
+/** Builds the plan of one `veridata gen <family>` call from its flags; refuses options that would be silently ignored. */
+export function planFromFlags(template: Template<any>, flags: CommonFlags & Record<string, unknown>): GenRequest {
   const familyFlags = Object.fromEntries(Object.entries(flags).filter(([key]) => !commonKeys.has(key)));
   const config = parseConfigFlags(template.config, familyFlags);
   const format = outputFormats.get(flags.format);
-  if (flags.testCount !== undefined && flags.testOut === undefined) {
+  const out = pathFlag('--out', flags.out);
+  const testOut = flags.testOut === undefined ? undefined : pathFlag('--test-out', flags.testOut);
+  if (flags.testCount !== undefined && testOut === undefined) {
     throw new InvalidOptionError('--test-count', 'needs --test-out FILE to say where the test set goes');
   }
-  const testCount = flags.testOut === undefined ? undefined : integerFlag('--test-count', flags.testCount ?? '400', 1);
-  if (flags.testOut !== undefined && flags.testOut === flags.out) {
-    throw new InvalidOptionError('--test-out', 'must differ from --out');
+  if (testOut !== undefined && format.name === 'test') {
+    throw new InvalidOptionError(
+      '--test-out',
+      'with --format test, --out already gets held-out test questions; --test-out would write the same questions again',
+      'Use --format test --out FILE, or a training format with --test-out FILE.',
+    );
+  }
+  if (flags.negatives !== undefined && !format.usesNegatives) {
+    throw new InvalidOptionError(
+      '--negatives',
+      `the ${format.name} format has no rejected answers, so --negatives would be ignored`,
+      `Drop --negatives, or use a format with rejected answers: ${outputFormats.list().filter((each) => each.usesNegatives).map((each) => each.name).join(', ')}.`,
+    );
   }
   return {
     plan: {
@@ -59,13 +111,48 @@ export function planFromFlags(template: Template<any>, flags: CommonFlags & Reco
       count: integerFlag('--count', flags.count, 0),
       seed: integerFlag('--seed', flags.seed, 0),
       format,
-      negatives: parseNegativeMix(flags.negatives),
+      negatives: parseNegativeMix(flags.negatives ?? DEFAULT_NEGATIVES),
       unique: flags.unique === true,
       shard: shardFlag(flags.shard),
       heldOutShare: heldOutShare(flags.heldOut),
     },
-    testCount,
+    out,
+    testOut,
+    testCount: testOut === undefined ? undefined : integerFlag('--test-count', flags.testCount ?? String(DEFAULT_TEST_COUNT), 1),
+    workers: flags.workers === undefined ? undefined : workersFlag(flags.workers),
   };
+}
+
+/**
+ * Refuses --out and --test-out that reach one file through two spellings (`a.jsonl`, `./x/../a.jsonl`, a symlink, a hard
+ * link, `-` and /dev/stdout): two writers of one file leave it holding one output or a mix of both. A character device
+ * (a terminal, /dev/null) takes both without harm.
+ */
+export async function checkDistinctOutputs(out: string, testOut: string | undefined): Promise<void> {
+  if (testOut === undefined) return;
+  if ((await outputIdentity(out)) !== (await outputIdentity(testOut))) return;
+  if ((await isCharacterDevice(out)) && (await isCharacterDevice(testOut))) return;
+  throw new InvalidOptionError('--test-out', `"${testOut}" is the same file as --out "${out}"`, 'Write the test set to a different file.');
+}
+
+/** Whether `path` is standard output itself (`-`, /dev/stdout, or the file stdout was redirected to). */
+async function isStandardOutput(path: string): Promise<boolean> {
+  return path === '-' || (await outputIdentity(path)) === (await outputIdentity('-'));
+}
+
+/** What an interrupted run leaves, for the INTERRUPTED hint: files are written whole or not at all, streams are not. */
+export async function interruptHint(out: string, testOut: string | undefined): Promise<string> {
+  const unchanged: string[] = [];
+  const partial: string[] = [];
+  for (const path of testOut === undefined ? [out] : [out, testOut]) {
+    if (path === '-') partial.push('standard output');
+    else if ((await resolveOutputTarget(path).catch(() => undefined))?.kind === 'in-place') partial.push(path);
+    else unchanged.push(path);
+  }
+  const parts: string[] = [];
+  if (unchanged.length > 0) parts.push(`nothing was kept: ${unchanged.join(' and ')} ${unchanged.length > 1 ? 'are' : 'is'} as before the run`);
+  if (partial.length > 0) parts.push(`${partial.join(' and ')} got only the lines written before the interruption`);
+  return `${parts.join('; ')}. Rerun the same command; the same seed and options give the same lines.`.replace(/^./, (first) => first.toUpperCase());
 }
 
 function familyCommand(template: Template<any>): Command {
@@ -74,34 +161,54 @@ function familyCommand(template: Template<any>): Command {
     .option('--count <n>', 'items to write (the whole run, before sharding)', '1000')
     .option('--seed <n>', 'run seed: the same seed and options give the same bytes', '0')
     .addOption(new Option('--format <name>', 'output format').choices(outputFormats.names()).default('dpo'))
-    .option('--out <file>', 'output JSONL file, written atomically; - for standard output', '-')
-    .option('--negatives <list>', 'rejected-answer kinds mixed by weight: refusal, wrong (e.g. refusal,wrong:3)', 'refusal')
+    .option('--out <file>', 'output JSONL file, written whole or not at all; - for standard output', '-')
+    .addOption(
+      new Option('--negatives <list>', 'rejected-answer kinds mixed by weight: refusal, wrong (e.g. refusal,wrong:3); dpo and notebook only').default(
+        undefined,
+        DEFAULT_NEGATIVES,
+      ),
+    )
     .option('--unique', 'walk the question space without repeating a question')
     .option('--shard <k/n>', 'write only the k-th of n disjoint slices (k from 0)', '0/1')
-    .option('--held-out <share>', 'share of the question space reserved for test sets', '0.05')
+    .addOption(withRange(new Option('--held-out <share>', 'share of the question space reserved for test sets').default('0.05'), `0..${MAX_HELD_OUT}`))
     .option('--test-out <file>', 'also write a held-out test set in the notebook test format')
-    .option('--test-count <n>', 'questions in the held-out test set (default 400)')
-    .option('--workers <n>', 'threads serialising records for large runs (default: one per core; 1 = main thread only)')
-    .option('--json', 'print the summary as one JSON object');
+    .addOption(new Option('--test-count <n>', 'questions in the held-out test set (needs --test-out)').default(undefined, String(DEFAULT_TEST_COUNT)))
+    .addOption(
+      withRange(
+        new Option('--workers <n>', 'threads serialising records for large runs; 1 = main thread only').default(undefined, 'one per core'),
+        `1..${maxWorkers()} here: 4 per core, at most 64`,
+      ),
+    )
+    .option('--json', 'print the summary as one JSON object')
+    .option('--list', "list this family's options instead of generating");
   for (const option of optionsFromSchema(template.config)) command.addOption(option);
   command.addHelpText(
     'after',
     `\nExample:\n  pnpm veridata gen ${template.name} --count 1000 --seed 1 --format dpo --out ${template.name}.jsonl --test-out ${template.name}-test.jsonl --test-count 100\n`,
   );
-  return command.action(async (flags: CommonFlags & Record<string, unknown>) => {
-    const { plan, testCount } = planFromFlags(template, flags);
-    const toStdout = flags.out === '-';
-    const progress = createProgress({ label: `gen ${template.name}`, total: plan.count });
-    const summary = await withInterruptHandling((signal) =>
-      runGen(plan, {
-        out: flags.out,
-        signal,
-        ...(flags.testOut === undefined ? {} : { testOut: flags.testOut, testCount }),
-        ...(flags.workers === undefined ? {} : { workers: integerFlag('--workers', flags.workers, 1) }),
-        progress,
-      }),
+  return command.action(async (flags: CommonFlags & Record<string, unknown>, self: Command) => {
+    // `gen --list arith` parses --list on gen, then runs arith.
+    if (flags.list === true || self.parent?.opts<{ list?: boolean }>().list === true) {
+      process.stdout.write(listFamilies([template]));
+      return;
+    }
+    const request = planFromFlags(template, flags);
+    await checkDistinctOutputs(request.out, request.testOut);
+    const summaryToStderr = await isStandardOutput(request.out);
+    const hint = await interruptHint(request.out, request.testOut);
+    const progress = createProgress({ label: `gen ${template.name}`, total: request.plan.count, omit: ['errors', 'costUsd'] });
+    const summary = await withInterruptHandling(
+      (signal) =>
+        runGen(request.plan, {
+          out: request.out,
+          signal,
+          ...(request.testOut === undefined ? {} : { testOut: request.testOut, testCount: request.testCount }),
+          ...(request.workers === undefined ? {} : { workers: request.workers }),
+          progress,
+        }),
+      { hint },
     );
-    printSummary(genSummaryRows(summary), summary, { json: flags.json === true, stream: toStdout ? process.stderr : process.stdout });
+    printSummary(genSummaryRows(summary), summary, { json: flags.json === true, stream: summaryToStderr ? process.stderr : process.stdout });
   });
 }
 
@@ -125,36 +232,48 @@ function genSummaryRows(summary: GenSummary): [string, string][] {
   const negatives = Object.entries(summary.negatives);
   if (negatives.length > 0) rows.push(['negatives', negatives.map(([label, count]) => `${label} ${count}`).join(', ')]);
   if (summary.test) {
-    rows.push(['test set', `${summary.test.lines} held-out questions to ${summary.test.out} (disjoint from training)`]);
+    rows.push([
+      'test set',
+      `${summary.test.lines} held-out questions to ${summary.test.out} (disjoint from training made with the same options and --held-out)`,
+    ]);
   }
   rows.push(['speed', `${Math.round(summary.itemsPerSecond)} items/s in ${summary.seconds.toFixed(2)} s`]);
   return rows;
 }
 
-/** Lists every family with its options. */
-export function listFamilies(): string {
-  const lines: string[] = [];
-  for (const template of templates.list()) {
-    lines.push(`${template.name}: ${template.description}`);
-    for (const option of describeOptions(template.config)) {
-      lines.push(`  ${option.flag} <${option.type}>  ${option.description} (default ${JSON.stringify(option.default)})`);
-    }
-  }
-  return `${lines.join('\n')}\n`;
+/** Lists families with their own options, aligned as in `--help`. */
+export function listFamilies(list: readonly Template<any>[] = templates.list()): string {
+  const families = list.map((template) => ({ template, options: optionsFromSchema(template.config) }));
+  const width = Math.max(0, ...families.flatMap(({ options }) => options.map((option) => option.flags.length)));
+  const blocks = families.map(({ template, options }) =>
+    [`${template.name}: ${template.description}`, ...options.map((option) => `  ${option.flags.padEnd(width)}  ${describeOption(option)}`)].join('\n'),
+  );
+  return `${blocks.join('\n\n')}\n`;
+}
+
+/** `gen Arith` or `gen arithmetic` names no family: say which exist, and the likely one. */
+function unknownFamily(name: string): UnknownNameError {
+  const lower = name.toLowerCase();
+  const likely = templates.names().find((candidate) => candidate === lower || candidate.startsWith(lower) || lower.startsWith(candidate));
+  const hint = likely
+    ? `Did you mean \`veridata gen ${likely}\`? Run \`veridata gen --list\` to see every family and its options.`
+    : 'Run `veridata gen --list` to see every family and its options.';
+  return new UnknownNameError('template', name, templates.names(), hint);
 }
 
 export function makeGenCommand(): Command {
   const command = new Command('gen')
     .description('Write procedurally generated, verified math data (one subcommand per family)')
     .argument('[family]', 'generator family; see --list')
-    .option('--list', 'list the families and their options')
+    .option('--list', 'list the families and their options (with a family: only its options)')
+    // A mistyped family is not a subcommand, so its options land here: let them through and name the family instead.
+    .allowUnknownOption()
+    .allowExcessArguments()
     .addHelpText('after', '\nExample:\n  pnpm veridata gen arith --count 400000 --seed 1 --format notebook --out train.jsonl --test-out test.jsonl --test-count 400\n')
-    .action((family: string | undefined, flags: { list?: boolean }) => {
-      if (flags.list || family === undefined) {
-        process.stdout.write(listFamilies());
-        return;
-      }
-      templates.get(family); // an unknown family: [UNKNOWN_NAME] with the available names
+    .action((family: string | undefined, _flags: { list?: boolean }, self: Command) => {
+      if (family?.startsWith('-')) throw new UsageError(`unknown option '${family}'`, helpHint(self));
+      if (family !== undefined) throw unknownFamily(family);
+      process.stdout.write(listFamilies());
     });
   for (const template of templates.list()) command.addCommand(familyCommand(template));
   return command;
