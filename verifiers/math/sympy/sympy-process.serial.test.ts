@@ -101,3 +101,22 @@ test('a pool queues comparisons over its processes; a timeout in one slot does n
   expect(outcomes.slice(1).every((outcome) => outcome.status === 'answered' && outcome.equal === true)).toBe(true);
   expect(pool.stats).toMatchObject({ comparisons: 31, timeouts: 1, crashes: 0, restarts: 1 });
 });
+
+test("a decision does not depend on what the process compared before (SymPy's random tests and cache)", async () => {
+  const pair = { kind: 'compare', gold: 'Symbol("x")', answer: 'sqrt(Pow(Symbol("x"), 2))' };
+  const fresh = new SympyProcess();
+  const used = new SympyProcess();
+  try {
+    const first = await fresh.compare(pair);
+    for (const [gold, answer] of [['Pow(Add(Symbol("x"), 1), 2)', 'Add(Pow(Symbol("x"), 2), Mul(2, Symbol("x")), 1)'], ['Abs(Symbol("x"))', 'Symbol("x")'], ['sqrt(Symbol("y"))', 'Pow(Symbol("y"), Rational(1, 2))']]) {
+      await used.compare({ kind: 'compare', gold: gold!, answer: answer! });
+    }
+    const later = await used.compare(pair);
+    expect(first.status).toBe('answered');
+    expect(later).toMatchObject({ status: first.status, detail: (first as { detail: string }).detail });
+    expect((later as { equal: boolean | null }).equal).toBe((first as { equal: boolean | null }).equal);
+  } finally {
+    fresh.close();
+    used.close();
+  }
+});

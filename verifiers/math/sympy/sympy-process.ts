@@ -158,7 +158,8 @@ export class SympyProcess {
     this.starts += 1;
     this.buffer = '';
     this.stderrTail = '';
-    const environment: NodeJS.ProcessEnv = { ...process.env, PYTHONUNBUFFERED: '1', PYTHONDONTWRITEBYTECODE: '1' };
+    // A fixed hash seed fixes set iteration order inside SymPy, so every process reaches the same decisions.
+    const environment: NodeJS.ProcessEnv = { ...process.env, PYTHONUNBUFFERED: '1', PYTHONDONTWRITEBYTECODE: '1', PYTHONHASHSEED: '0' };
     environment.VERIDATA_SYMPY_MEMORY_MB = String(this.options.memoryMb ?? 2048);
     if (this.options.testHooks) environment.VERIDATA_SYMPY_TEST_HOOKS = '1';
     else delete environment.VERIDATA_SYMPY_TEST_HOOKS;

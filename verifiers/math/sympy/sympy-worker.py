@@ -111,9 +111,28 @@ def combine(results):
     return None
 
 
+# Fixed probe values for free symbols (real of both signs, complex); equals() draws random ones instead, and its
+# answer for the same pair changed with the process's history.
+PROBES = [Rational(7, 10), Rational(-13, 10), Rational(23, 10), Rational(1, 3) + Rational(2, 5) * I]
+
+
+def probe_difference(difference):
+    """False with the point where `difference` is clearly nonzero; None when it vanishes at every probe point."""
+    symbols = sorted(difference.free_symbols, key=lambda symbol: symbol.name)
+    for shift, value in enumerate(PROBES):
+        point = {symbol: PROBES[(shift + index) % len(PROBES)] for index, symbol in enumerate(symbols)}
+        number = difference.subs(point).evalf(30)
+        if number.is_number and number.is_finite is not False and number.is_comparable is not None:
+            size = abs(number)
+            if size.is_comparable and size > Float("1e-20"):
+                where = ", ".join(f"{symbol}={point[symbol]}" for symbol in symbols)
+                return False, f"gold - answer = {short(difference)} is {short(number.evalf(6))} at {where}"
+    return None, f"undecided: gold - answer = {short(difference)} vanishes at every probe point but does not simplify to 0"
+
+
 def scalar_equal(gold, answer, tolerance):
     """Equality of two scalar expressions: structure, then numeric tolerance when a float is involved, then
-    simplify(gold - answer) == 0, then SymPy's equals()."""
+    simplify(gold - answer) == 0, then equals() for constants and fixed probe points for expressions in variables."""
     if gold == answer:
         return True, "identical"
     if gold in (oo, -oo, zoo, nan) or answer in (oo, -oo, zoo, nan):
@@ -128,14 +147,16 @@ def scalar_equal(gold, answer, tolerance):
     difference = simplify(gold - answer)
     if difference == 0:
         return True, "simplify(gold - answer) == 0"
-    if difference.is_number and difference.is_zero is False:
-        return False, f"gold - answer simplifies to the nonzero {short(difference)}"
-    verdict = gold.equals(answer)
-    if verdict is True:
-        return True, "equals()"
-    if verdict is False:
-        return False, f"equals() is False; gold - answer = {short(difference)}"
-    return None, f"undecided: gold - answer = {short(difference)}"
+    if difference.is_number:
+        if difference.is_zero is False:
+            return False, f"gold - answer simplifies to the nonzero {short(difference)}"
+        verdict = gold.equals(answer)
+        if verdict is True:
+            return True, "equals()"
+        if verdict is False:
+            return False, f"equals() is False; gold - answer = {short(difference)}"
+        return None, f"undecided: gold - answer = {short(difference)}"
+    return probe_difference(difference)
 
 
 def normal_relation(relation):
