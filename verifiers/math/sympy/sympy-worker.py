@@ -280,9 +280,9 @@ def values_equal(gold, answer, tolerance):
 # Samples of one problem often repeat an answer; a decision is a pure function of the two strings and the tolerance.
 @functools.lru_cache(maxsize=4096)
 def compare_expressions(gold_expression, answer_expression, tolerance):
-    # equals() and is_constant() test at random points, and SymPy's cache changes how many draws a test takes: with the
-    # generators seeded and the cache cleared per comparison, a decision never depends on what this process compared
-    # before (without both, x vs sqrt(x^2) came out False or None by history).
+    # Some SymPy routines test at random points (equals(), is_constant()) and its cache changes how many draws they
+    # take: seeded generators and a cleared cache keep each decision independent of what this process compared before.
+    # It costs about half the speed of a warm cache; a run's output must not depend on which process took a case.
     random.seed(0)
     sympy_random.seed(0)
     clear_cache()
