@@ -77,7 +77,7 @@ export interface ExportSummary {
 /** Chat variants to suggest when a format without a system field is given `--system`. */
 const chatVariant: Record<string, string> = { 'trl-dpo': 'trl-dpo-chat', 'trl-sft': 'trl-sft-chat' };
 
-const BATCH_CHARACTERS = 1 << 16;
+const BATCH_CHARACTERS = 1 << 18;
 
 function checkOptions(format: ExportFormat, options: ExportOptions): void {
   if (options.system !== undefined && !format.system) {
@@ -128,7 +128,7 @@ export async function runExport(options: ExportOptions): Promise<ExportSummary> 
   if (wantsDatasetInfo && options.out === '-') throw new InvalidOptionError('--dataset-info', 'needs an --out file: the entry names it');
   const progress = options.progress ?? silentProgress();
   const readStats = createReadStats();
-  const file = new AtomicFile(outPath, options.signal ? { signal: options.signal } : {});
+  const file = new AtomicFile(outPath, { highWaterMark: 1 << 20, ...(options.signal ? { signal: options.signal } : {}) });
   await file.open();
 
   let kind: RecordKind | undefined = options.kind;

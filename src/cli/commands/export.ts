@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import { z } from 'zod';
+import { InvalidOptionError } from '../../core/errors.js';
 import { createProgress } from '../../core/progress.js';
 import { fieldOverridesFromFlags } from '../../core/schemas/aliases.js';
 import { withInterruptHandling } from '../../core/signals.js';
@@ -7,13 +7,6 @@ import { exportFormats } from '../../export/formats/index.js';
 import { type ExportSummary, MetaMode, runExport } from '../../export/run-export.js';
 import { integerFlag, parseOptions } from '../options.js';
 import { printSummary } from '../print.js';
-
-/** A missing --in, --to or --out is named like every other bad option. */
-const RequiredFlags = z.object({
-  in: z.string({ error: 'is required' }),
-  to: z.string({ error: 'is required (see --list for the formats)' }),
-  out: z.string({ error: 'is required' }),
-});
 
 interface ExportFlags {
   in?: string;
@@ -30,6 +23,11 @@ interface ExportFlags {
   rowGroupSize: string;
   list?: boolean;
   json?: boolean;
+}
+
+function requiredFlag(flag: string, value: string | undefined, more = ''): string {
+  if (value === undefined || value === '') throw new InvalidOptionError(flag, `is required${more}`);
+  return value;
 }
 
 /** Lists the formats: id, what a row holds, which input kinds it takes. */
@@ -93,7 +91,7 @@ export function makeExportCommand(): Command {
         process.stdout.write(listExportFormats());
         return;
       }
-      const required = parseOptions(RequiredFlags, { in: flags.in, to: flags.to, out: flags.out });
+      const required = { in: requiredFlag('--in', flags.in), to: requiredFlag('--to', flags.to, ' (see --list for the formats)'), out: requiredFlag('--out', flags.out) };
       const progress = createProgress({ label: `export ${required.to}`, omit: ['costUsd'] });
       const summary = await withInterruptHandling((signal) =>
         runExport({
