@@ -105,8 +105,12 @@ function outputRowSchema(format: ExportFormat, kind: RecordKind, context: Export
   return format.rowSchema(kind, context).extend(idAndMeta);
 }
 
+/** Scores are fractions in general: typed float up front, so a file that starts with 1 and 0 does not fix them as integers. */
+const pairScores: DeclaredType = { struct: { chosen_score: 'float', rejected_score: 'float', margin: 'float' } };
+
 function declaredColumns(format: ExportFormat, kind: RecordKind, context: ExportContext, meta: MetaMode): Record<string, DeclaredType> {
-  return { ...format.columns(kind, context), id: 'string', ...(meta === 'json' ? { meta: 'string' as const } : {}) };
+  const metaColumn: Record<string, DeclaredType> = meta === 'json' ? { meta: 'string' } : meta === 'struct' && kind === 'pair' ? { meta: pairScores } : {};
+  return { ...format.columns(kind, context), id: 'string', ...metaColumn };
 }
 
 /**
