@@ -8,12 +8,13 @@ const fstat = promisify(fstatCallback);
 /**
  * Where writing a path really goes. `atomic`: a regular file (or none yet) at `target`, the end of any symlink chain, so
  * a temporary file beside it can be renamed over it. `in-place`: a FIFO, a character device or a descriptor alias
- * (/dev/stdout, /dev/fd/N, /proc/self/fd/N), which a rename would replace instead of write to, so it is opened and
- * written directly.
+ * (/dev/stdout, /dev/fd/N, /proc/self/fd/N), which a rename would replace instead of write to, so it is written
+ * directly; for an alias of one of this process's descriptors, `descriptor` is that descriptor, to be written as it is
+ * (reopening a socket's alias fails with ENXIO, and reopening a file would lose the offset and flags the shell chose).
  */
 export type OutputTarget =
   | { readonly kind: 'atomic'; readonly target: string; readonly existing: Stats | undefined }
-  | { readonly kind: 'in-place'; readonly target: string };
+  | { readonly kind: 'in-place'; readonly target: string; readonly descriptor?: number };
 
 /** Refused targets: a rename cannot write them and writing them in place is never what a data tool should do. */
 export class UnsupportedTargetError extends Error {
@@ -32,6 +33,21 @@ const MAX_SYMLINK_HOPS = 40;
  */
 function isDescriptorAlias(path: string): boolean {
   return /^\/(dev\/(fd\/|stdout$|stderr$|stdin$)|proc\/)/.test(path);
+}
+
+const STANDARD_DESCRIPTORS: Record<string, number> = { '/dev/stdin': 0, '/dev/stdout': 1, '/dev/stderr': 2 };
+
+/** The descriptor of this process that an alias names, if it names one: /dev/stdout -> 1, /proc/self/fd/7 -> 7. */
+export function descriptorOf(path: string): number | undefined {
+  if (path in STANDARD_DESCRIPTORS) return STANDARD_DESCRIPTORS[path];
+  const match = /^\/(?:dev\/fd|proc\/(?:self|thread-self|(\d+))\/fd)\/(\d+)$/.exec(path);
+  if (!match || (match[1] !== undefined && Number(match[1]) !== process.pid)) return undefined;
+  return Number(match[2]);
+}
+
+function inPlace(original: string, alias: string): OutputTarget {
+  const descriptor = descriptorOf(alias);
+  return descriptor === undefined ? { kind: 'in-place', target: original } : { kind: 'in-place', target: original, descriptor };
 }
 
 async function lstatOrUndefined(path: string): Promise<Stats | undefined> {
@@ -56,14 +72,14 @@ function classify(path: string, original: string, stats: Stats | undefined): Out
  */
 export async function resolveOutputTarget(path: string): Promise<OutputTarget> {
   const original = resolve(path);
-  if (isDescriptorAlias(original)) return { kind: 'in-place', target: original };
+  if (isDescriptorAlias(original)) return inPlace(original, original);
   let current = original;
   for (let hop = 0; hop <= MAX_SYMLINK_HOPS; hop += 1) {
     const stats = await lstatOrUndefined(current);
     if (!stats?.isSymbolicLink()) return classify(current, original, stats);
     const link = await readlink(current);
     current = isAbsolute(link) ? link : resolve(dirname(current), link);
-    if (isDescriptorAlias(current)) return { kind: 'in-place', target: original };
+    if (isDescriptorAlias(current)) return inPlace(original, current);
   }
   throw new UnsupportedTargetError('ELOOP', `more than ${MAX_SYMLINK_HOPS} symbolic links in a chain`);
 }

@@ -1,11 +1,14 @@
 import { randomBytes } from 'node:crypto';
-import { createWriteStream, type WriteStream } from 'node:fs';
+import { createWriteStream, fstat as fstatCallback, type WriteStream } from 'node:fs';
 import { type FileHandle, open, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { promisify } from 'node:util';
 import { OutputUnwritableError } from '../errors.js';
 import { toJsonLine } from './jsonl-format.js';
 import { resolveOutputTarget } from './output-target.js';
 import { readJsonlLines } from './read-jsonl.js';
+
+const fstat = promisify(fstatCallback);
 
 /** Options for `AtomicFile` and `writeJsonlAtomic`. */
 export interface AtomicFileOptions {
@@ -34,6 +37,8 @@ export class AtomicFile {
   #tempPath: string | undefined;
   #inPlace = false;
   #handle: FileHandle | undefined;
+  /** A descriptor the process already had (/dev/stdout, /dev/fd/N): written, never closed. */
+  #borrowed: number | undefined;
   #stream: WriteStream | undefined;
   #error: OutputUnwritableError | undefined;
   #drain: Promise<void> | undefined;
@@ -61,8 +66,15 @@ export class AtomicFile {
       this.#target = target.target;
       if (target.kind === 'in-place') {
         this.#inPlace = true;
-        // Append: a descriptor alias of a file the shell opened with >> must not be truncated; a FIFO or device does not care.
-        this.#handle = await open(target.target, 'a');
+        if (target.descriptor !== undefined) {
+          await fstat(target.descriptor).catch(() => {
+            throw new Error(`EBADF: descriptor ${target.descriptor} is not open in this process`);
+          });
+          this.#borrowed = target.descriptor;
+        } else {
+          // Append: an alias of a file the shell opened with >> must not be truncated; a FIFO or device does not care.
+          this.#handle = await open(target.target, 'a');
+        }
       } else {
         // A random part as well as the pid: two writers in one process (--out and --test-out naming one file through
         // two spellings) must never share a temporary file; `wx` fails rather than reuse a leftover one.
@@ -78,7 +90,8 @@ export class AtomicFile {
       throw new OutputUnwritableError(this.path, error);
     }
     const stream = createWriteStream('', {
-      fd: this.#handle.fd, // a numeric fd: a FileHandle given to a stream cannot be closed until the stream is destroyed
+      // A numeric fd: a FileHandle given to a stream cannot be closed until the stream is destroyed.
+      fd: this.#borrowed ?? (this.#handle as FileHandle).fd,
       autoClose: false,
       highWaterMark: this.#options.highWaterMark ?? 1 << 16,
     });
@@ -111,9 +124,9 @@ export class AtomicFile {
         });
       });
       if (this.#error) throw this.#error;
-      const handle = this.#handle as FileHandle;
-      if (this.#options.fsync !== false && !this.#inPlace) await handle.sync();
-      await handle.close();
+      const handle = this.#handle;
+      if (this.#options.fsync !== false && !this.#inPlace) await handle?.sync();
+      await handle?.close();
       this.#handle = undefined;
       if (this.#tempPath) await rename(this.#tempPath, this.#target as string);
     } catch (error) {
