@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { ExitCode, InvalidOptionError, VeridataError } from '../core/errors.js';
+import { makeDedupCommand } from './commands/dedup.js';
 import { makeExportCommand } from './commands/export.js';
 import { makeGenCommand } from './commands/gen.js';
 import { makePairsCommand } from './commands/pairs.js';
@@ -17,6 +18,7 @@ export function makeProgram(): Command {
     .addCommand(makeGenCommand())
     .addCommand(makePairsCommand())
     .addCommand(makeExportCommand())
+    .addCommand(makeDedupCommand())
     .addCommand(
       new Command('verify').description('Verify responses offline (one subcommand per verifier)').addCommand(makeVerifyMathCommand()),
     );

@@ -1,0 +1,72 @@
+import { AtomicFile } from '../core/io/write-jsonl.js';
+
+const EMPTY_OBJECT = /^\{\s*\}$/;
+
+/**
+ * A function adding the fields `names` (in that order) to a JSON object line, ending the result in a newline. The
+ * line's own bytes (field order, number spelling) are kept when none of the names occurs in it; otherwise the record is
+ * parsed and rewritten with those fields replaced in place. Lines must hold JSON objects (callers have parsed them
+ * once already).
+ */
+export function fieldAppender(names: readonly string[]): (text: string, values: readonly unknown[]) => string {
+  const keys = names.map((name) => JSON.stringify(name));
+  return (text, values) => {
+    const trimmed = text.trimEnd();
+    if (!trimmed.endsWith('}') || keys.some((key) => trimmed.includes(key))) {
+      const record = JSON.parse(trimmed) as Record<string, unknown>;
+      names.forEach((name, position) => {
+        record[name] = values[position];
+      });
+      return `${JSON.stringify(record)}\n`;
+    }
+    let added = '';
+    for (let position = 0; position < keys.length; position += 1) {
+      added += `${position === 0 ? '' : ','}${keys[position]}:${JSON.stringify(values[position])}`;
+    }
+    return EMPTY_OBJECT.test(trimmed) ? `{${added}}\n` : `${trimmed.slice(0, -1)},${added}}\n`;
+  };
+}
+
+/** An output of whole lines, written atomically and in batches. */
+export interface LineOutput {
+  readonly path: string;
+  /** Queues one line (ending in `\n`); await the result when it is a Promise (the buffer is full). */
+  write(line: string): Promise<void> | undefined;
+  /** Lines written so far. */
+  readonly lines: number;
+  /** Flushes and puts the file in place. */
+  commit(): Promise<void>;
+  /** Removes the temporary file; the target is left as it was. */
+  discard(): Promise<void>;
+}
+
+const BATCH_CHARACTERS = 1 << 16;
+
+/** Opens `path` (`-` is standard output) for atomic line output; an unwritable path throws OutputUnwritableError now. */
+export async function openLineOutput(path: string, signal?: AbortSignal): Promise<LineOutput> {
+  const file = new AtomicFile(path === '-' ? '/dev/stdout' : path, { highWaterMark: 1 << 20, ...(signal ? { signal } : {}) });
+  await file.open();
+  let batch = '';
+  let lines = 0;
+  const flush = () => {
+    const text = batch;
+    batch = '';
+    return file.write(text);
+  };
+  return {
+    path,
+    get lines() {
+      return lines;
+    },
+    write(line) {
+      batch += line;
+      lines += 1;
+      return batch.length >= BATCH_CHARACTERS ? flush() : undefined;
+    },
+    async commit() {
+      if (batch.length > 0) await flush();
+      await file.commit();
+    },
+    discard: () => file.discard(),
+  };
+}
