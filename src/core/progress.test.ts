@@ -91,12 +91,23 @@ describe('createProgress', () => {
     progress.tick(100);
     clock = 1_000;
     vi.advanceTimersByTime(100);
-    expect(writes.at(-1)).toBe('\rgen arith 100/100 100.0% 100/s ETA 0:00\x1b[K');
+    expect(writes.at(-1)).toBe('\rgen arith 100/100 100.0% 111/s ETA 0:00\x1b[K');
     clock = 3_000;
     vi.advanceTimersByTime(2_000);
     expect(writes).toHaveLength(2);
     progress.done();
-    expect(writes.at(-1)).toBe('\rgen arith 100/100 100.0% 100/s ETA 0:00\x1b[K\n');
+    expect(writes.at(-1)).toBe('\rgen arith 100/100 100.0% 111/s ETA 0:00\x1b[K\n');
+  });
+
+  test('rate and ETA leave out start-up time before the first item', () => {
+    const { stream, writes } = fakeStream(true);
+    const progress = createProgress({ label: 'gen arith', total: 1000, stream, now });
+    clock = 1_500;
+    vi.advanceTimersByTime(100); // 1.5 s of worker start-up: nothing done yet
+    progress.tick(100);
+    clock = 1_600;
+    vi.advanceTimersByTime(100);
+    expect(writes.at(-1)).toBe('\rgen arith 100/1000 10.0% 1000/s ETA 0:01\x1b[K');
   });
 
   test('JSON lines leave out the fields a command asks to omit', () => {

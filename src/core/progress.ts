@@ -30,7 +30,7 @@ export interface ProgressSnapshot {
   readonly errors: number;
   readonly costUsd: number;
   readonly elapsedSeconds: number;
-  /** Items per second since the start. */
+  /** Items per second since work began (start-up before the first item is left out). */
   readonly rate: number;
   /** Seconds left at the current rate; null without a total or before the first item. */
   readonly etaSeconds: number | null;
@@ -65,6 +65,8 @@ class ProgressReporter implements Progress {
   readonly #now: () => number;
   readonly #omit: ReadonlySet<string>;
   readonly #started: number;
+  /** The last reading that still saw no item: work began after it, so rate and ETA leave start-up time out. */
+  #idleUntil: number;
   readonly #timer: ReturnType<typeof setInterval>;
 
   constructor(options: ProgressOptions) {
@@ -75,6 +77,7 @@ class ProgressReporter implements Progress {
     this.#now = options.now ?? (() => performance.now());
     this.#omit = new Set(options.omit ?? []);
     this.#started = this.#now();
+    this.#idleUntil = this.#started;
     const period = this.#tty ? TTY_REDRAW_MS : (options.intervalMs ?? 10_000);
     this.#timer = setInterval(() => this.#report(false), period);
     this.#timer.unref?.();
@@ -101,8 +104,11 @@ class ProgressReporter implements Progress {
 
   snapshot(): ProgressSnapshot {
     if (this.#complete) return this.#complete;
-    const elapsedSeconds = Math.max(0, (this.#now() - this.#started) / 1000);
-    const rate = elapsedSeconds > 0 ? this.#count / elapsedSeconds : 0;
+    const now = this.#now();
+    if (this.#count === 0) this.#idleUntil = now;
+    const elapsedSeconds = Math.max(0, (now - this.#started) / 1000);
+    const workingSeconds = Math.max(0, (now - this.#idleUntil) / 1000);
+    const rate = workingSeconds > 0 ? this.#count / workingSeconds : 0;
     const total = this.#total ?? null;
     const etaSeconds = total !== null && rate > 0 ? Math.max(0, total - this.#count) / rate : null;
     return {
