@@ -92,7 +92,7 @@ export function makeExportCommand(): Command {
         return;
       }
       const required = { in: requiredFlag('--in', flags.in), to: requiredFlag('--to', flags.to, ' (see --list for the formats)'), out: requiredFlag('--out', flags.out) };
-      const progress = createProgress({ label: `export ${required.to}`, omit: ['costUsd'] });
+      const progress = createProgress({ label: `export ${required.to}`, omit: ['errors', 'costUsd'] });
       const summary = await withInterruptHandling((signal) =>
         runExport({
           ...required,
