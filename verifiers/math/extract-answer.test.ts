@@ -414,3 +414,16 @@ describe('final-answer headings and contradicted fallbacks', () => {
     expect(answerOf('The answer is 7. No other value works, but that is fine.')).toBe('7');
   });
 });
+
+describe('rejected alternatives after an anchored answer', () => {
+  test('", not 8", "(not 13)" and "rather than" end the answer; words inside braces do not', () => {
+    const answerOf = (text: string) => {
+      const extraction = extractFinalAnswer(text);
+      return extraction.status === 'found' ? extraction.answer : undefined;
+    };
+    expect(answerOf('The answer is 7, not 8.')).toBe('7');
+    expect(answerOf('So the answer is 12 (not 13).')).toBe('12');
+    expect(answerOf('The answer is 5 rather than 6.')).toBe('5');
+    expect(answerOf('The answer is \\text{not possible}.')).toBe('\\text{not possible}');
+  });
+});

@@ -408,10 +408,29 @@ function resolveCandidate(text: string, scan: SegmentScan, candidate: Candidate,
   if (candidate.source === 'answer-tag') return found(text, stripWrappers(text, [candidate.contentStart, candidate.contentEnd]), 'answer-tag', limits);
   const contentEnd = readAnchoredContent(text, candidate.contentStart, scan.end, limits.maxAnswerChars);
   if (contentEnd === -1) return none('no-answer');
-  let range = stripWrappers(text, [candidate.contentStart, contentEnd]);
+  let range = cutRejectedAlternative(text, stripWrappers(text, [candidate.contentStart, contentEnd]));
   if (startsWithHedge(text, range)) return none('hedge');
   range = trimChoiceLetter(text, range);
   return found(text, range, candidate.source, limits);
+}
+
+/** ", not 8", " (not 8)", " rather than 8" after an anchored answer: the value set aside is not part of the answer. */
+const REJECTED_ALTERNATIVE = /[,;]?\s*\(?\s*\b(?:not|rather than|instead of)\s/gi;
+
+function cutRejectedAlternative(text: string, [start, end]: Range): Range {
+  const answer = text.slice(start, end);
+  for (const match of answer.matchAll(REJECTED_ALTERNATIVE)) {
+    if (match.index === 0) return [start, end];
+    // Inside braces the words belong to the answer: \text{not possible}.
+    let depth = 0;
+    for (let index = 0; index < match.index; index++) {
+      const code = answer.charCodeAt(index);
+      if (code === 123) depth++;
+      else if (code === 125 && depth > 0) depth--;
+    }
+    if (depth === 0) return trimRange(text, [start, start + match.index]);
+  }
+  return [start, end];
 }
 
 /**
