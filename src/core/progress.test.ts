@@ -110,6 +110,21 @@ describe('createProgress', () => {
     expect(writes.at(-1)).toBe('\rgen arith 100/1000 10.0% 1000/s ETA 0:01\x1b[K');
   });
 
+  test('done("stopped") ends the TTY line and writes no final JSON line', () => {
+    const tty = fakeStream(true);
+    const onTty = createProgress({ label: 'gen arith', total: 10, stream: tty.stream, now });
+    onTty.tick(3);
+    clock = 100;
+    vi.advanceTimersByTime(100);
+    onTty.done('stopped');
+    vi.advanceTimersByTime(1_000);
+    expect(tty.writes.slice(-1)).toEqual(['\n']);
+    const json = fakeStream(false);
+    const offTty = createProgress({ label: 'gen arith', total: 10, stream: json.stream, now });
+    offTty.done('stopped');
+    expect(json.writes).toEqual([]);
+  });
+
   test('JSON lines leave out the fields a command asks to omit', () => {
     const { stream, writes } = fakeStream(false);
     const progress = createProgress({ label: 'gen arith', total: 10, stream, now, omit: ['errors', 'costUsd'] });

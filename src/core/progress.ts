@@ -44,8 +44,11 @@ export interface Progress {
   add(costUsd: number): void;
   /** Counts failed items (they may also be ticked). */
   error(count?: number): void;
-  /** Stops the timer and writes the final report; later calls do nothing. Call it in `finally`. */
-  done(): void;
+  /**
+   * Stops the timer and writes the final report; later calls do nothing. `stopped` (a failure or an interrupt) only ends
+   * the TTY line, so an error printed next starts on its own line, and writes no `done` JSON line for work not done.
+   */
+  done(outcome?: 'completed' | 'stopped'): void;
   snapshot(): ProgressSnapshot;
 }
 
@@ -95,11 +98,12 @@ class ProgressReporter implements Progress {
     this.#errors += count;
   }
 
-  done(): void {
+  done(outcome: 'completed' | 'stopped' = 'completed'): void {
     if (this.#finished) return;
     this.#finished = true;
     clearInterval(this.#timer);
-    this.#report(true);
+    if (outcome === 'completed') this.#report(true);
+    else if (this.#tty) this.#stream.write('\n');
   }
 
   snapshot(): ProgressSnapshot {

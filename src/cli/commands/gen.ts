@@ -207,7 +207,10 @@ function familyCommand(template: Template<any>): Command {
           progress,
         }),
       { hint },
-    );
+    ).catch((error: unknown) => {
+      progress.done('stopped'); // the error message goes on a line of its own, and no redraw follows it
+      throw error;
+    });
     printSummary(genSummaryRows(summary), summary, { json: flags.json === true, stream: summaryToStderr ? process.stderr : process.stdout });
   });
 }
