@@ -3,8 +3,8 @@ import { InvalidOptionError } from '../../core/errors.js';
 import { createProgress } from '../../core/progress.js';
 import { fieldOverridesFromFlags } from '../../core/schemas/aliases.js';
 import { withInterruptHandling } from '../../core/signals.js';
-import { exportFormats } from '../../export/formats/index.js';
-import { type ExportSummary, MetaMode, runExport } from '../../export/run-export.js';
+import { exportFormats } from '../../curation/export/formats/index.js';
+import { type ExportSummary, MetaMode, runExport } from '../../curation/export/run-export.js';
 import { integerFlag, parseOptions } from '../options.js';
 import { printSummary } from '../print.js';
 
