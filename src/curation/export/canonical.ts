@@ -1,8 +1,8 @@
 import type { z } from 'zod';
-import { Pair } from '../core/schemas/pair.js';
-import { Problem } from '../core/schemas/problem.js';
-import { Response } from '../core/schemas/response.js';
-import { type CanonicalField, type FieldOverrides, RecordAliases, type RecordKind, resolveRecord } from '../core/schemas/aliases.js';
+import { Pair } from '../../core/schemas/pair.js';
+import { Problem } from '../../core/schemas/problem.js';
+import { Response } from '../../core/schemas/response.js';
+import { type CanonicalField, type FieldOverrides, RecordAliases, type RecordKind, resolveRecord } from '../../core/schemas/aliases.js';
 import type { CanonicalRecord, ExportFormat } from './export-format.js';
 
 /** The schema each input kind is validated with. */

@@ -1,4 +1,4 @@
-import { VeridataError } from '../core/errors.js';
+import { VeridataError } from '../../core/errors.js';
 
 /** The JSON type of a non-null value as Arrow infers it: numbers split into integer (int64) and float (double). */
 export type JsonType = 'string' | 'boolean' | 'integer' | 'float' | 'object' | 'array';

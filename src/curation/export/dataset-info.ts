@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { InputUnreadableError, VeridataError } from '../core/errors.js';
-import { AtomicFile } from '../core/io/write-jsonl.js';
+import { InputUnreadableError, VeridataError } from '../../core/errors.js';
+import { AtomicFile } from '../../core/io/write-jsonl.js';
 import type { DatasetInfoEntry } from './export-format.js';
 
 /** What `mergeDatasetInfo` did. */

@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import type { Pair } from '../core/schemas/pair.js';
-import type { Problem } from '../core/schemas/problem.js';
-import type { RecordKind } from '../core/schemas/aliases.js';
-import type { Response } from '../core/schemas/response.js';
+import type { Pair } from '../../core/schemas/pair.js';
+import type { Problem } from '../../core/schemas/problem.js';
+import type { RecordKind } from '../../core/schemas/aliases.js';
+import type { Response } from '../../core/schemas/response.js';
 import type { DeclaredType } from './column-types.js';
 
 /** One canonical input record, validated, with the kind it was read as. */

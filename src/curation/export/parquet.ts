@@ -1,5 +1,5 @@
 import { ByteWriter, ParquetWriter, type SchemaElement, type Writer } from 'hyparquet-writer';
-import type { AtomicFile } from '../core/io/write-jsonl.js';
+import type { AtomicFile } from '../../core/io/write-jsonl.js';
 import type { ColumnType, ColumnTypes } from './column-types.js';
 
 /** Rows per Parquet row group: memory holds one group (rows plus encoded bytes) at a time. */

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects } from 'hyparquet';
 import { afterAll, describe, expect, test } from 'vitest';
-import type { RecordKind } from '../core/schemas/aliases.js';
+import type { RecordKind } from '../../core/schemas/aliases.js';
 import { exportFormats } from './formats/index.js';
 import { GRPO_RESERVED_COLUMNS } from './formats/trl-grpo.js';
 import { runExport, type ExportOptions } from './run-export.js';

@@ -1,10 +1,10 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
-import { InvalidOptionError, InvalidRecordError, VeridataError } from '../core/errors.js';
-import { createReadStats, readJsonlLines } from '../core/io/read-jsonl.js';
-import { AtomicFile } from '../core/io/write-jsonl.js';
-import { type Progress, silentProgress } from '../core/progress.js';
-import type { FieldOverrides, RecordKind } from '../core/schemas/aliases.js';
+import { InvalidOptionError, InvalidRecordError, VeridataError } from '../../core/errors.js';
+import { createReadStats, readJsonlLines } from '../../core/io/read-jsonl.js';
+import { AtomicFile } from '../../core/io/write-jsonl.js';
+import { type Progress, silentProgress } from '../../core/progress.js';
+import type { FieldOverrides, RecordKind } from '../../core/schemas/aliases.js';
 import { chooseKind, detectKind, readRecord } from './canonical.js';
 import { ColumnTypes, type DeclaredType, serializeRow } from './column-types.js';
 import { datasetNameFor, type DatasetInfoResult, mergeDatasetInfo } from './dataset-info.js';

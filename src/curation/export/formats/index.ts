@@ -1,4 +1,4 @@
-import { createRegistry } from '../../core/registry.js';
+import { createRegistry } from '../../../core/registry.js';
 import type { ExportFormat } from '../export-format.js';
 import { axolotlChatTemplate } from './axolotl-chat-template.js';
 import { axolotlChatmlIntel } from './axolotl-chatml-intel.js';
