@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { ExitCode, InvalidOptionError, VeridataError } from '../core/errors.js';
+import { makeDecontamCommand } from './commands/decontam.js';
 import { makeDedupCommand } from './commands/dedup.js';
 import { makeExportCommand } from './commands/export.js';
 import { makeGenCommand } from './commands/gen.js';
@@ -19,6 +20,7 @@ export function makeProgram(): Command {
     .addCommand(makePairsCommand())
     .addCommand(makeExportCommand())
     .addCommand(makeDedupCommand())
+    .addCommand(makeDecontamCommand())
     .addCommand(
       new Command('verify').description('Verify responses offline (one subcommand per verifier)').addCommand(makeVerifyMathCommand()),
     );

@@ -1,11 +1,10 @@
 import { stat } from 'node:fs/promises';
 import { z } from 'zod';
 import { InputUnreadableError, InvalidOptionError } from '../core/errors.js';
-import { outputIdentity } from '../core/io/output-target.js';
 import { createReadStats } from '../core/io/read-jsonl.js';
 import { type Progress, silentProgress } from '../core/progress.js';
 import { RecordAliases } from '../core/schemas/aliases.js';
-import { type LineOutput, fieldAppender, openLineOutput } from './line-output.js';
+import { type LineOutput, checkOutputIsNotInput, fieldAppender, openLineOutput } from './line-output.js';
 import { NearDuplicateIndex, defaultNearDuplicateOptions } from './near-duplicates.js';
 import { type RawLine, leadingId, readLinesAt } from './raw-lines.js';
 import { describeField, readTextRecords, recordIdOf, textField } from './record-text.js';
@@ -84,12 +83,6 @@ async function fileVersion(path: string): Promise<string> {
   });
   if (!stats.isFile()) throw new InvalidOptionError('--in', `${path} is not a regular file; dedup reads its input twice`);
   return `${stats.size}:${stats.mtimeMs}`;
-}
-
-/** Refuses an output that would overwrite the input (a rename over it while it is still being read). */
-export async function checkOutputIsNotInput(input: string, output: string, flag = '--out'): Promise<void> {
-  if (input === '-' || output === '-') return;
-  if ((await outputIdentity(input)) === (await outputIdentity(output))) throw new InvalidOptionError(flag, `must differ from --in (${input})`);
 }
 
 /**

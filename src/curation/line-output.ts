@@ -1,3 +1,5 @@
+import { InvalidOptionError } from '../core/errors.js';
+import { outputIdentity } from '../core/io/output-target.js';
 import { AtomicFile } from '../core/io/write-jsonl.js';
 
 const EMPTY_OBJECT = /^\{\s*\}$/;
@@ -69,4 +71,10 @@ export async function openLineOutput(path: string, signal?: AbortSignal): Promis
     },
     discard: () => file.discard(),
   };
+}
+
+/** Refuses an output that would overwrite the input (a rename over it while it is still being read). */
+export async function checkOutputIsNotInput(input: string, output: string, flag = '--out'): Promise<void> {
+  if (input === '-' || output === '-') return;
+  if ((await outputIdentity(input)) === (await outputIdentity(output))) throw new InvalidOptionError(flag, `must not be ${input}, which is also read (write to a new file)`);
 }

@@ -1,0 +1,259 @@
+import { ensureLength } from './text/growable.js';
+import { HashIndex64 } from './text/hash-index.js';
+import { type WordHashes, exactWords, hashWords, overlapWords, runKey } from './text/tokens.js';
+
+/**
+ * How a training text overlaps a benchmark item: `exact` the whole normalised text equals the item's question;
+ * `contains` the text holds a short question (fewer words than the smallest n-gram) whole, word for word; `ngram-N`
+ * the two share a run of N words.
+ */
+export type ContaminationMatch = 'exact' | 'contains' | `ngram-${number}`;
+
+/** The strongest overlap found for one training text. */
+export interface ContaminationEvidence {
+  /** The benchmark file, as given. */
+  readonly benchmark: string;
+  /** Line of the benchmark item in that file. */
+  readonly line: number;
+  readonly match: ContaminationMatch;
+  /** The overlapping words, normalised (lower case, single spaces), at most 300 characters. */
+  readonly span: string;
+}
+
+/** What `BenchmarkIndex.check` found for one training text. */
+export interface ContaminationResult {
+  readonly evidence: ContaminationEvidence;
+  /** Every benchmark file the text overlaps, in the order the files were added. */
+  readonly benchmarks: readonly string[];
+}
+
+/** Per benchmark file: how much of it the training texts checked so far contain, and how many texts contain some of it. */
+export interface BenchmarkScore {
+  readonly file: string;
+  readonly items: number;
+  /** Items overlapping at least one training text. */
+  readonly seen: number;
+  /** Items overlapping none: the share `unseen / items` is the decontamination score a gate checks. */
+  readonly unseen: number;
+  /** `unseen / items`; 1 for an empty benchmark. */
+  readonly unseenShare: number;
+  /** Training texts overlapping this benchmark. */
+  readonly contaminatedRows: number;
+  /** Those texts by their strongest match against this benchmark. */
+  readonly matches: Record<string, number>;
+}
+
+/** Short questions must say enough to be found inside other text: two words, or one of five characters or more. */
+function containable(words: readonly string[]): boolean {
+  return words.length >= 2 || (words[0]?.length ?? 0) >= 5;
+}
+
+const MAX_SPAN = 300;
+
+function span(words: readonly string[], start: number, end: number): string {
+  const text = words.slice(start, end).join(' ');
+  return text.length > MAX_SPAN ? `${text.slice(0, MAX_SPAN - 1)}…` : text;
+}
+
+interface Hit {
+  rank: number;
+  benchmark: number;
+  line: number;
+  match: ContaminationMatch;
+  span: string;
+}
+
+/**
+ * Benchmark (test) items indexed for contamination checks, and the tally of what training texts have overlapped.
+ * Items are indexed three ways: the whole normalised question (exact and `contains` matches) and every word n-gram of
+ * each size in `ngramSizes`, over words with edge punctuation removed (see `overlapWords`); keys are 64-bit hashes.
+ * `check` looks a training text up every way, marks every item it overlaps as seen and returns the strongest match;
+ * `scores` reports both views per benchmark file: items never seen, and training texts that overlap.
+ */
+export class BenchmarkIndex {
+  /** Word n-gram sizes, largest first. */
+  readonly ngramSizes: readonly number[];
+  readonly #files: string[] = [];
+  readonly #itemsPerBenchmark: number[] = [];
+  readonly #contaminatedRows: number[] = [];
+  readonly #matches: Record<string, number>[] = [];
+  readonly #questions = new HashIndex64(1 << 10);
+  readonly #ngrams: Map<number, HashIndex64>;
+  readonly #shortLengths = new Set<number>();
+  readonly #key = new Uint32Array(2);
+  #items = 0;
+  #itemBenchmark: Int32Array = new Int32Array(1 << 10);
+  #itemLine: Int32Array = new Int32Array(1 << 10);
+  #itemSeen: Uint8Array = new Uint8Array(1 << 10);
+  #itemContainable: Uint8Array = new Uint8Array(1 << 10);
+  #postings = 0;
+  #postingItem: Int32Array = new Int32Array(1 << 12);
+  #postingNext: Int32Array = new Int32Array(1 << 12);
+  /** Per chain already walked: the earliest item of each benchmark in it, so a busy chain is walked once. */
+  readonly #chainSummaries = new Map<number, readonly { benchmark: number; line: number }[]>();
+  #rows = 0;
+
+  constructor(ngramSizes: readonly number[] = [8, 13]) {
+    if (ngramSizes.length === 0 || ngramSizes.some((size) => !Number.isInteger(size) || size < 1)) {
+      throw new Error(`n-gram sizes must be positive integers, got ${ngramSizes.join(',')}`);
+    }
+    this.ngramSizes = [...new Set(ngramSizes)].sort((a, b) => b - a);
+    this.#ngrams = new Map(this.ngramSizes.map((size) => [size, new HashIndex64(1 << 12)]));
+  }
+
+  /** Benchmark files added, in order. */
+  get files(): readonly string[] {
+    return this.#files;
+  }
+
+  /** Training texts checked so far. */
+  get rows(): number {
+    return this.#rows;
+  }
+
+  /** Starts a benchmark file; returns its index for `addItem`. */
+  addBenchmark(file: string): number {
+    this.#files.push(file);
+    this.#itemsPerBenchmark.push(0);
+    this.#contaminatedRows.push(0);
+    this.#matches.push({});
+    return this.#files.length - 1;
+  }
+
+  /** Indexes one benchmark item: its question and the line it came from. */
+  addItem(benchmark: number, line: number, question: string): void {
+    if (benchmark < 0 || benchmark >= this.#files.length) throw new Error(`no benchmark ${benchmark}`);
+    const item = this.#items;
+    this.#items += 1;
+    this.#itemsPerBenchmark[benchmark]! += 1;
+    this.#itemBenchmark = ensureLength(this.#itemBenchmark, this.#items);
+    this.#itemLine = ensureLength(this.#itemLine, this.#items);
+    this.#itemSeen = ensureLength(this.#itemSeen, this.#items);
+    this.#itemContainable = ensureLength(this.#itemContainable, this.#items);
+    this.#itemBenchmark[item] = benchmark;
+    this.#itemLine[item] = line;
+
+    const words = exactWords(question);
+    if (words.length > 0) {
+      this.#addPosting(this.#questions, runKey(hashWords(words), 0, words.length, this.#key), item);
+      if (words.length < this.ngramSizes.at(-1)! && containable(words)) {
+        this.#itemContainable[item] = 1;
+        this.#shortLengths.add(words.length);
+      }
+    }
+    const hashes = hashWords(overlapWords(question));
+    for (const size of this.ngramSizes) {
+      const table = this.#ngrams.get(size)!;
+      for (let start = 0; start + size <= hashes.count; start += 1) this.#addPosting(table, runKey(hashes, start, start + size, this.#key), item);
+    }
+  }
+
+  #addPosting(table: HashIndex64, key: Uint32Array, item: number): void {
+    const head = table.get(key[0]!, key[1]!);
+    if (head >= 0 && this.#postingItem[head] === item) return; // the same n-gram twice in one item
+    const posting = this.#postings;
+    this.#postings += 1;
+    this.#postingItem = ensureLength(this.#postingItem, this.#postings);
+    this.#postingNext = ensureLength(this.#postingNext, this.#postings);
+    this.#postingItem[posting] = item;
+    this.#postingNext[posting] = head;
+    table.set(key[0]!, key[1]!, posting);
+  }
+
+  /** Items of a chain (all, or only those short enough to be found inside other text), earliest per benchmark. */
+  #walk(head: number, containableOnly: boolean): readonly { benchmark: number; line: number }[] {
+    const cacheKey = head * 2 + (containableOnly ? 1 : 0);
+    const cached = this.#chainSummaries.get(cacheKey);
+    if (cached) return cached;
+    const earliest = new Map<number, number>();
+    for (let posting = head; posting >= 0; posting = this.#postingNext[posting]!) {
+      const item = this.#postingItem[posting]!;
+      if (containableOnly && this.#itemContainable[item] === 0) continue;
+      this.#itemSeen[item] = 1;
+      const benchmark = this.#itemBenchmark[item]!;
+      const line = this.#itemLine[item]!;
+      const known = earliest.get(benchmark);
+      if (known === undefined || line < known) earliest.set(benchmark, line);
+    }
+    const summary = [...earliest].map(([benchmark, line]) => ({ benchmark, line })).sort((a, b) => a.benchmark - b.benchmark);
+    this.#chainSummaries.set(cacheKey, summary);
+    return summary;
+  }
+
+  /**
+   * Checks one training text against every benchmark: marks the items it overlaps as seen, counts the text for each
+   * benchmark it overlaps, and returns the strongest match (exact, then contains, then the longest n-gram; ties go to
+   * the earlier benchmark file and line), or undefined for a clean text.
+   */
+  check(text: string): ContaminationResult | undefined {
+    this.#rows += 1;
+    const strongest = new Map<number, Hit>();
+    const record = (head: number, containableOnly: boolean, rank: number, match: ContaminationMatch, overlap: () => string) => {
+      for (const { benchmark, line } of this.#walk(head, containableOnly)) {
+        const known = strongest.get(benchmark);
+        if (known && (known.rank < rank || (known.rank === rank && known.line <= line))) continue;
+        strongest.set(benchmark, { rank, benchmark, line, match, span: overlap() });
+      }
+    };
+
+    const words = exactWords(text);
+    if (words.length > 0) {
+      const hashes = hashWords(words);
+      const head = this.#lookup(this.#questions, hashes, 0, words.length);
+      if (head >= 0) record(head, false, 0, 'exact', () => span(words, 0, words.length));
+      for (const length of this.#shortLengths) {
+        if (length >= words.length) continue;
+        for (let start = 0; start + length <= words.length; start += 1) {
+          const found = this.#lookup(this.#questions, hashes, start, start + length);
+          if (found >= 0) record(found, true, 1, 'contains', () => span(words, start, start + length));
+        }
+      }
+    }
+    const overlap = overlapWords(text);
+    const hashes: WordHashes = hashWords(overlap);
+    this.ngramSizes.forEach((size, position) => {
+      const table = this.#ngrams.get(size)!;
+      for (let start = 0; start + size <= hashes.count; start += 1) {
+        const head = this.#lookup(table, hashes, start, start + size);
+        if (head >= 0) record(head, false, 2 + position, `ngram-${size}`, () => span(overlap, start, start + size));
+      }
+    });
+
+    if (strongest.size === 0) return undefined;
+    const hits = [...strongest.values()].sort((a, b) => a.benchmark - b.benchmark);
+    for (const hit of hits) {
+      this.#contaminatedRows[hit.benchmark]! += 1;
+      const matches = this.#matches[hit.benchmark]!;
+      matches[hit.match] = (matches[hit.match] ?? 0) + 1;
+    }
+    const best = hits.reduce((a, b) => (b.rank < a.rank ? b : a));
+    return {
+      evidence: { benchmark: this.#files[best.benchmark]!, line: best.line, match: best.match, span: best.span },
+      benchmarks: hits.map((hit) => this.#files[hit.benchmark]!),
+    };
+  }
+
+  #lookup(table: HashIndex64, hashes: WordHashes, start: number, end: number): number {
+    const key = runKey(hashes, start, end, this.#key);
+    return table.get(key[0]!, key[1]!);
+  }
+
+  /** Both views of contamination per benchmark file, for the texts checked so far. */
+  scores(): BenchmarkScore[] {
+    const seen = new Array<number>(this.#files.length).fill(0);
+    for (let item = 0; item < this.#items; item += 1) if (this.#itemSeen[item] === 1) seen[this.#itemBenchmark[item]!]! += 1;
+    return this.#files.map((file, benchmark) => {
+      const items = this.#itemsPerBenchmark[benchmark]!;
+      const unseen = items - seen[benchmark]!;
+      return {
+        file,
+        items,
+        seen: seen[benchmark]!,
+        unseen,
+        unseenShare: items === 0 ? 1 : unseen / items,
+        contaminatedRows: this.#contaminatedRows[benchmark]!,
+        matches: { ...this.#matches[benchmark]! },
+      };
+    });
+  }
+}
