@@ -3,6 +3,7 @@ import { ExitCode, InvalidOptionError, VeridataError } from '../core/errors.js';
 import { makeDecontamCommand } from './commands/decontam.js';
 import { makeDedupCommand } from './commands/dedup.js';
 import { makeExportCommand } from './commands/export.js';
+import { makeGatesCommand } from './commands/gates.js';
 import { makeGenCommand } from './commands/gen.js';
 import { makePairsCommand } from './commands/pairs.js';
 import { makeVerifyMathCommand } from './commands/verify-math.js';
@@ -18,6 +19,7 @@ export function makeProgram(): Command {
     .option('--debug', 'print stacks and error causes')
     .addCommand(makeGenCommand())
     .addCommand(makePairsCommand())
+    .addCommand(makeGatesCommand())
     .addCommand(makeExportCommand())
     .addCommand(makeDedupCommand())
     .addCommand(makeDecontamCommand())

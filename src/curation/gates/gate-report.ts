@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { BenchmarkScore } from '../benchmark-index.js';
 import type { PairStats } from './pair-stats.js';
 
 /** Thresholds of the DPO checklist; each is a `veridata gates` flag. Length bias and split overlap only warn unless set. */
@@ -28,13 +29,6 @@ export interface GateResult {
   readonly detail: string;
 }
 
-/** Benchmark contamination as `gates` needs it: per benchmark file, how many of its items the pairs never contain. */
-export interface BenchmarkScore {
-  readonly file: string;
-  readonly items: number;
-  readonly unseen: number;
-}
-
 /** Prompts found in more than one split file. */
 export interface SplitOverlap {
   readonly files: readonly string[];
@@ -56,7 +50,7 @@ function atMost(gate: string, value: number, maximum: number, detail: string): G
 }
 
 /** Holds the measured statistics to the thresholds: one result per checklist item, in a fixed order. */
-export function evaluateGates(stats: PairStats, thresholds: GateThresholds, benchmarks: readonly BenchmarkScore[] | undefined, splits: SplitOverlap | undefined): GateResult[] {
+export function evaluateGates(stats: PairStats, thresholds: GateThresholds, benchmarks: readonly Pick<BenchmarkScore, 'file' | 'items' | 'unseen'>[] | undefined, splits: SplitOverlap | undefined): GateResult[] {
   const results: GateResult[] = [];
   results.push(atLeast('pairs', stats.pairs, thresholds.minPairs, `${stats.pairs} pairs`));
   const gap = stats.pairs === 0 ? 0 : stats.gapSum / stats.pairs;

@@ -2,21 +2,16 @@ import { InvalidRecordError } from '../../core/errors.js';
 import { createReadStats, readJsonlLines } from '../../core/io/read-jsonl.js';
 import { type FieldOverrides, resolveRecord } from '../../core/schemas/aliases.js';
 import { Pair } from '../../core/schemas/pair.js';
-import { type BenchmarkScore, evaluateGates, type GateResult, type GateThresholds } from './gate-report.js';
+import type { BenchmarkIndex, BenchmarkScore } from '../benchmark-index.js';
+import { evaluateGates, type GateResult, type GateThresholds } from './gate-report.js';
 import { PairStatsCollector, type PairStats } from './pair-stats.js';
 import { measureSplitOverlap } from './split-overlap.js';
-
-/** Watches the training prompts go by and says, per benchmark file, how many of its items they never contain. */
-export interface ContaminationProbe {
-  observe(prompt: string): void;
-  scores(): BenchmarkScore[];
-}
 
 export interface RunGatesOptions {
   readonly in: string;
   readonly thresholds: GateThresholds;
-  /** Benchmark files, ready to observe prompts (see `createContaminationProbe`). */
-  readonly probe?: ContaminationProbe;
+  /** Benchmark items to check every prompt against (see `loadBenchmarks`). */
+  readonly benchmarks?: BenchmarkIndex;
   readonly splits?: readonly string[];
   readonly overrides?: FieldOverrides;
   readonly skipInvalid?: boolean;
@@ -60,10 +55,10 @@ export async function runGates(options: RunGatesOptions): Promise<GatesReport> {
       continue;
     }
     collector.add(parsed.data, line.lineNumber);
-    options.probe?.observe(parsed.data.prompt);
+    options.benchmarks?.check(parsed.data.prompt);
     options.onLine?.();
   }
-  const benchmarks = options.probe?.scores();
+  const benchmarks = options.benchmarks?.scores();
   const splits = options.splits && options.splits.length > 0 ? await measureSplitOverlap(options.splits, overrides, options.signal) : undefined;
   const gates = evaluateGates(collector.stats, options.thresholds, benchmarks, splits);
   const failed = gates.filter((gate) => gate.status === 'fail').map((gate) => gate.gate);
