@@ -6,6 +6,7 @@ import { makeExportCommand } from './commands/export.js';
 import { makeGatesCommand } from './commands/gates.js';
 import { makeGenCommand } from './commands/gen.js';
 import { makePairsCommand } from './commands/pairs.js';
+import { makeSplitCommand } from './commands/split.js';
 import { makeVerifyMathCommand } from './commands/verify-math.js';
 import { helpRequest } from './help-request.js';
 import { describeOption } from './options.js';
@@ -23,6 +24,7 @@ export function makeProgram(): Command {
     .addCommand(makeExportCommand())
     .addCommand(makeDedupCommand())
     .addCommand(makeDecontamCommand())
+    .addCommand(makeSplitCommand())
     .addCommand(
       new Command('verify').description('Verify responses offline (one subcommand per verifier)').addCommand(makeVerifyMathCommand()),
     );

@@ -20,7 +20,8 @@ export function describeField(field: TextField): string {
   return field.names.join('|');
 }
 
-function lookup(record: Record<string, unknown>, name: string): unknown {
+/** A field's value by exact name, or by dotted path (`messages.0.content`) when no field has that name. */
+export function lookupField(record: Record<string, unknown>, name: string): unknown {
   if (Object.hasOwn(record, name) || !name.includes('.')) return record[name];
   let value: unknown = record;
   for (const part of name.split('.')) {
@@ -33,7 +34,7 @@ function lookup(record: Record<string, unknown>, name: string): unknown {
 /** The text a record holds in `field`, or why it holds none (`field "prompt": missing`); null counts as missing. */
 export function textOf(record: Record<string, unknown>, field: TextField): { text: string } | { problem: string } {
   for (const name of field.names) {
-    const value = lookup(record, name);
+    const value = lookupField(record, name);
     if (value === undefined || value === null) continue;
     if (typeof value !== 'string') return { problem: `field "${name}": expected a string, got ${Array.isArray(value) ? 'an array' : typeof value}` };
     return { text: value };
@@ -67,7 +68,8 @@ export interface ReadTextOptions {
 
 const MAX_SKIPPED_EXAMPLES = 5;
 
-function skip(stats: ReadStats, error: VeridataError): void {
+/** Counts a skipped line in `stats`, keeping the first few messages as examples. */
+export function skipRecord(stats: ReadStats, error: VeridataError): void {
   stats.skipped += 1;
   if (stats.skippedExamples.length < MAX_SKIPPED_EXAMPLES) stats.skippedExamples.push(error.message);
 }
@@ -96,7 +98,7 @@ export async function* readTextRecords(path: string, options: ReadTextOptions): 
     if ('problem' in found) {
       const error = new InvalidRecordError(path, line.lineNumber, found.problem);
       if (!options.skipInvalid) throw error;
-      skip(stats, error);
+      skipRecord(stats, error);
       continue;
     }
     stats.records += 1;
