@@ -64,8 +64,11 @@ export function optionsFromSchema(schema: z.ZodType): Option[] {
     const option = new Option(`${flagName(key)} <${numeric ? 'n' : 'value'}>`, property.description ?? '');
     if (property.enum) option.choices(property.enum.map(String));
     if (property.default !== undefined) option.default(property.default);
-    if (property.minimum !== undefined || property.maximum !== undefined) {
-      withRange(option, `${property.minimum ?? '-inf'}..${property.maximum ?? 'inf'}`);
+    // zod gives .int() fields the safe-integer bounds; a bound nobody chose is noise in help.
+    const minimum = property.minimum === -Number.MAX_SAFE_INTEGER ? undefined : property.minimum;
+    const maximum = property.maximum === Number.MAX_SAFE_INTEGER ? undefined : property.maximum;
+    if (minimum !== undefined || maximum !== undefined) {
+      withRange(option, maximum === undefined ? `>= ${minimum}` : `${minimum ?? '-inf'}..${maximum}`);
     }
     return option;
   });
