@@ -1,4 +1,4 @@
-import { access, appendFile, constants, open, readFile, type FileHandle } from 'node:fs/promises';
+import { access, appendFile, constants, open, readFile, stat, type FileHandle } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { Command } from 'commander';
 import { InputUnreadableError, InvalidOptionError, OutputUnwritableError } from '../../core/errors.js';
@@ -55,8 +55,8 @@ export interface CheckerAgreement {
   readonly sympyReasons: Record<string, number>;
   readonly sympyTimeouts: number;
   readonly sympyRestarts: number;
-  /** Every disagreement of the file (resumed runs included), one JSON line each. */
-  readonly file: string;
+  /** Every disagreement of the file (resumed runs included), one JSON line each; absent when it could not be written. */
+  readonly file?: string;
   /** The first few disagreements of this run. */
   readonly examples: CheckerDisagreement[];
 }
@@ -172,11 +172,16 @@ export async function runVerifyMath(options: VerifyMathRunOptions): Promise<Veri
     ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
     ...(options.policy === undefined ? {} : { policy: options.policy }),
   });
-  const disagreementsPath = options.disagreements ?? `${options.out}.disagreements.jsonl`;
-  const disagreements = sympyPool === undefined ? undefined : await openDisagreements(disagreementsPath, output.doneCount).catch(async (error: unknown) => {
-    await Promise.all([output.close(), pool.close(), sympyPool.close()]);
-    throw error;
-  });
+  // The default file sits beside a regular --out; beside a device or pipe (--out /dev/stdout) there is none, and the
+  // summary still counts and quotes the disagreements.
+  const disagreementsPath = options.disagreements ?? (sympyPool !== undefined && (await isRegularFile(options.out)) ? `${options.out}.disagreements.jsonl` : undefined);
+  const disagreements =
+    disagreementsPath === undefined
+      ? undefined
+      : await openDisagreements(disagreementsPath, output.doneCount).catch(async (error: unknown) => {
+          await Promise.all([output.close(), pool.close(), sympyPool?.close()]);
+          throw error;
+        });
   const tally = { compared: 0, agree: 0, disagree: 0, pairs: {} as Record<string, number>, sympyReasons: {} as Record<string, number>, examples: [] as CheckerDisagreement[] };
   let pendingDisagreements = '';
   const readStats = createReadStats();
@@ -253,10 +258,14 @@ export async function runVerifyMath(options: VerifyMathRunOptions): Promise<Veri
   } finally {
     // Whatever finished is an in-order prefix of the output: keep it, so a rerun resumes after it.
     await flush().catch(() => {});
-    await output.close();
-    await disagreements?.close();
-    await pool.close();
-    await sympyPool?.close();
+    try {
+      await output.close();
+    } finally {
+      // Closed even when closing the output throws: live Python processes or worker threads would keep the process up.
+      await disagreements?.close().catch(() => {});
+      await pool.close();
+      await sympyPool?.close();
+    }
     progress.done();
     const seconds = (performance.now() - started) / 1000;
     summary = {
@@ -280,7 +289,7 @@ export async function runVerifyMath(options: VerifyMathRunOptions): Promise<Veri
               ...tally,
               sympyTimeouts: sympyPool.stats.timeouts,
               sympyRestarts: sympyPool.stats.restarts,
-              file: disagreementsPath,
+              ...(disagreementsPath === undefined ? {} : { file: disagreementsPath }),
             },
           }),
       seconds,
@@ -314,6 +323,13 @@ function disagreementOf(record: number, line: JsonlLine, both: BothCheckers): Ch
     builtin: { status: both.builtin.status, reason: both.builtin.reason },
     sympy: both.sympy,
   };
+}
+
+async function isRegularFile(path: string): Promise<boolean> {
+  return stat(path).then(
+    (stats) => stats.isFile(),
+    () => false,
+  );
 }
 
 async function readySympyPool(options: { readonly concurrency?: number; readonly sympyTimeoutMs?: number }): Promise<SympyPool> {
@@ -411,7 +427,7 @@ function summaryRows(summary: VerifyMathSummary): [string, string][] {
     rows.push(['checker', `${agreement.checker} (sympy ${agreement.sympy}, python ${agreement.python}; ${agreement.sympyTimeouts} timeouts, ${agreement.sympyRestarts} restarts)`]);
     rows.push(['agreement', `${agreement.agree} of ${agreement.compared} agree; ${agreement.disagree} differ${pairs ? ` (builtin/sympy: ${pairs})` : ''}`]);
     if (agreement.disagree > 0) {
-      rows.push(['disagreements', `all in ${agreement.file}; first:`]);
+      rows.push(['disagreements', `${agreement.file === undefined ? 'not written (no file beside --out)' : `all in ${agreement.file}`}; first:`]);
       // SymPy's decided disagreements first: its abstentions (text, choices) are the expected kind.
       const shown = [...agreement.examples].sort((a, b) => Number(a.sympy.status === 'error') - Number(b.sympy.status === 'error')).slice(0, 5);
       for (const entry of shown) {

@@ -164,6 +164,10 @@ export class SympyProcess {
     if (this.options.testHooks) environment.VERIDATA_SYMPY_TEST_HOOKS = '1';
     else delete environment.VERIDATA_SYMPY_TEST_HOOKS;
     const child = spawn(python, ['-u', workerScript()], { stdio: ['pipe', 'pipe', 'pipe'], env: environment });
+    // An idle worker must never keep Node running (a caller that forgets close(), or throws before it); while a
+    // comparison or a start is pending, its timer keeps the event loop alive. Orphans exit when their stdin closes.
+    child.unref();
+    for (const stream of [child.stdin, child.stdout, child.stderr]) (stream as unknown as { unref?: () => void }).unref?.();
     this.child = child;
     this.versions = undefined;
     return new Promise<SympyVersions>((resolve, reject) => {
