@@ -1,8 +1,10 @@
 import { z } from 'zod';
 import type { Rng } from './rng.js';
 import {
+  additiveFactKey,
   EmptySpaceError,
   locateBlock,
+  multiplicativeFactKey,
   requireOrderedRanges,
   type MathItem,
   type Mistake,
@@ -280,6 +282,30 @@ class ArithSpace implements QuestionSpace {
     const [a, b] = operandsOf(block.operator, first, second);
     return new ArithItem(block.operator, block.form, a, b);
   }
+
+  factKey(index: number): string {
+    const block = this.blocks[locateBlock(this.blockStarts, index)] as Block;
+    const [first, second] = block.facts.fact(index - block.start);
+    const [a, b] = operandsOf(block.operator, first, second);
+    return arithFactKey(block.operator, a, b);
+  }
+}
+
+/**
+ * The fact family of a op b: its two addends or factors, unordered. Every form of one fact, the commuted fact and the
+ * inverse operation's facts share it: 7+5, 5+7, 12-5, 12-7, `x-7=5` and `x+5=12` are all the fact 7+5=12.
+ */
+function arithFactKey(operator: Operator, a: number, b: number): string {
+  switch (operator) {
+    case '+':
+      return additiveFactKey(a, b);
+    case '-':
+      return additiveFactKey(a - b, b);
+    case '*':
+      return multiplicativeFactKey(a, b);
+    case '/':
+      return multiplicativeFactKey(a / b, b);
+  }
 }
 
 /** The notebook's operands for a fact: for division the row key is the divisor and the column the quotient. */
@@ -309,6 +335,10 @@ class ArithItem implements MathItem {
   // Built on demand: the notebook format never reads them, and it is the one that runs by the million.
   get fact(): string {
     return `${this.a}${this.operator}${this.b}=${this.answer}`;
+  }
+
+  get factKey(): string {
+    return arithFactKey(this.operator, this.a, this.b);
   }
 
   get meta(): Readonly<Record<string, unknown>> {
@@ -382,6 +412,8 @@ export const arith: Template<ArithConfig> = {
   name: 'arith',
   description: 'the arithmetic notebook: a op b=? and find-x forms, exact division, results in a range',
   config: ArithConfig,
+  distinctQuestion: 'question text, as in the notebook: each form of a fact and each operand order is its own question',
+  testAnswers: 'number',
   space(config) {
     requireOrderedRanges('arith', config, ['operand', 'result']);
     const space = new ArithSpace(config);

@@ -2,7 +2,7 @@ import { createRegistry } from '../src/core/registry.js';
 import { pairId } from '../src/core/schemas/pair.js';
 import { toPythonJsonLine } from '../src/core/io/jsonl-format.js';
 import { REFUSAL, type Negative } from './negatives.js';
-import type { MathItem } from './template.js';
+import type { MathItem, TestAnswers } from './template.js';
 
 /** One generated training item with everything a format may need. */
 export interface GeneratedRecord {
@@ -14,11 +14,16 @@ export interface GeneratedRecord {
   readonly questionIndex: number;
   readonly item: MathItem;
   readonly negative: Negative;
+  /** The held-out share the run kept out of training; a test set made with a larger share is not disjoint from it. */
+  readonly heldOutShare: number;
+  /** The JSON type of the family's test answers. */
+  readonly testAnswers: TestAnswers;
 }
 
 /** A held-out question for evaluation. */
 export interface TestRecord {
   readonly item: MathItem;
+  readonly answers: TestAnswers;
 }
 
 /** An output shape of `veridata gen`; `line` returns one JSONL line including its newline. */
@@ -60,6 +65,8 @@ function metaOf(record: GeneratedRecord): Record<string, unknown> {
     question_index: record.questionIndex,
     difficulty: item.difficulty,
     fact: item.fact,
+    fact_key: item.factKey,
+    held_out_share: record.heldOutShare,
     answer: item.answer,
     negative: negative.label,
     ...(negative.answer === undefined ? {} : { negative_answer: negative.answer }),
@@ -123,19 +130,28 @@ const sft: OutputFormat = {
   },
 };
 
-/** The notebook's test format; written only from the held-out share. */
+/**
+ * The notebook's test format; written only from the held-out share. The answer is a JSON number in families whose
+ * answers are integers and a JSON string in all others, whatever the value, so a column never mixes types.
+ */
 export function testLine(record: TestRecord): string {
-  const answer = answerValue(record.item.answer);
-  return `{"question": ${pythonString(record.item.question)}, "answer": ${
-    typeof answer === 'number' ? String(answer) : pythonString(answer)
-  }}\n`;
+  const { item, answers } = record;
+  let answer: string;
+  if (answers === 'number') {
+    const value = answerValue(item.answer);
+    if (typeof value !== 'number') throw new Error(`a family with numeric test answers made the answer "${item.answer}"`);
+    answer = String(value);
+  } else {
+    answer = pythonString(item.answer);
+  }
+  return `{"question": ${pythonString(item.question)}, "answer": ${answer}}\n`;
 }
 
 const test: OutputFormat = {
   name: 'test',
   usesNegatives: false,
   description: 'the notebook\'s {"question", "answer"} test lines, drawn only from the held-out share',
-  line: (record) => testLine(record),
+  line: (record) => testLine({ item: record.item, answers: record.testAnswers }),
 };
 
 /** Every output format of `veridata gen`. */

@@ -2,12 +2,15 @@ import { z } from 'zod';
 import { gcd, Rational } from './rational.js';
 import type { Rng } from './rng.js';
 import {
+  additiveFactKey,
   EmptySpaceError,
+  multiplicativeFactKey,
   productSize,
   type MathItem,
   type Mistake,
   type MistakeKind,
   type QuestionSpace,
+  type Stratum,
   type Template,
 } from './template.js';
 
@@ -75,6 +78,7 @@ interface Block {
 
 class FractionsSpace implements QuestionSpace {
   readonly size: number;
+  readonly strata: readonly Stratum[];
   private readonly blocks: Block[] = [];
 
   constructor(
@@ -91,6 +95,7 @@ class FractionsSpace implements QuestionSpace {
       start = productSize([start + size]);
     }
     this.size = start;
+    this.strata = this.blocks.map((block) => ({ size: block.size, weight: 1 }));
   }
 
   /** Operations equally often, then uniform over their operand pairs. */
@@ -122,6 +127,10 @@ class FractionsSpace implements QuestionSpace {
       new Operand(operands.whole(first), operands.numerator(first), operands.denominator(first)),
       new Operand(operands.whole(second), operands.numerator(second), operands.denominator(second)),
     );
+  }
+
+  factKey(index: number): string {
+    return this.item(index).factKey;
   }
 }
 
@@ -187,6 +196,24 @@ class FractionsItem implements MathItem {
   // Built on demand: most output formats never read them.
   get fact(): string {
     return `${this.expression} = ${this.answer}`;
+  }
+
+  /**
+   * The fact family by value, as in arith: 1/2 + 1/3 and 1/3 + 1/2 are one fact, and so is 5/6 - 1/3 (= 1/2); a mixed
+   * number and its improper fraction are one value.
+   */
+  get factKey(): string {
+    const { operation, a, b, result } = this;
+    switch (operation) {
+      case '+':
+        return additiveFactKey(a.value.toString(), b.value.toString());
+      case '-':
+        return additiveFactKey(result.toString(), b.value.toString());
+      case '*':
+        return multiplicativeFactKey(a.value.toString(), b.value.toString());
+      case '/':
+        return multiplicativeFactKey(result.toString(), b.value.toString());
+    }
   }
 
   get meta(): Readonly<Record<string, unknown>> {
@@ -339,6 +366,8 @@ export const fractions: Template<FractionsConfig> = {
   name: 'fractions',
   description: 'add, subtract, multiply and divide fractions and mixed numbers; answers in lowest terms',
   config: FractionsConfig,
+  distinctQuestion: 'question text: a + b and b + a are two questions (of one fact, so held out together)',
+  testAnswers: 'text',
   space(config) {
     const operands = new OperandTable(config.maxDenominator, config.mixedNumbers ? config.maxWhole : 0);
     const space = new FractionsSpace(config, operands);

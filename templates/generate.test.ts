@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { outputFormats } from './formats.js';
 import { type GenerationPlan, ItemGenerator, shardRange, trainingChunks, testChunks, type ChunkStats } from './generate.js';
-import { canonicalQuestion, HeldOut } from './held-out.js';
+import { HeldOut } from './held-out.js';
 import { templates } from './index.js';
 import { parseNegativeMix } from './negatives.js';
 import { QuestionCounter } from './question-counter.js';
@@ -54,6 +54,23 @@ describe.each(families)('generation of %s', (family) => {
     );
   });
 
+  test('surface variants change the wording, never the math: one fact key and one answer per index', () => {
+    const template = templates.get(family);
+    const space = template.space(template.config.parse({}));
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: space.size - 1 }), fc.nat({ max: 2 ** 32 - 1 }), (index, variant) => {
+        const plain = space.item(index);
+        const told = space.item(index, variant);
+        expect(told.factKey).toBe(space.factKey(index));
+        expect(plain.factKey).toBe(space.factKey(index));
+        expect(told.answer).toBe(plain.answer);
+        expect(space.item(index, variant).question).toBe(told.question);
+        if (!space.surfaceVariants) expect(told.question).toBe(plain.question);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   test('item i depends on (seed, i) alone: any window recomputes the same records', () => {
     const plan = planFor(family, { count: 300 });
     const whole = text(plan).split('\n');
@@ -85,29 +102,54 @@ describe.each(families)('generation of %s', (family) => {
     expect(text(planFor(family, { seed: 2 }))).not.toBe(text(planFor(family, { seed: 3 })));
   });
 
-  test('training never contains a held-out question, and the test set holds only held-out questions', () => {
+  test('training never contains a held-out fact, and the test set holds only held-out facts', () => {
     const plan = planFor(family, { count: 2000 });
     const generator = new ItemGenerator(plan);
     const heldOut = new HeldOut(0.05);
     const training = new Set<string>();
     for (const record of generator.records(0, plan.count)) {
-      expect(heldOut.isReserved(record.item.question)).toBe(false);
-      training.add(canonicalQuestion(record.item.question));
+      expect(heldOut.isReserved(record.item.factKey)).toBe(false);
+      training.add(record.item.factKey);
     }
     const test = [...generator.testItems(50)];
     expect(test).toHaveLength(50);
     expect(new Set(test.map(({ item }) => item.question)).size).toBe(50);
     for (const { item } of test) {
-      expect(heldOut.isReserved(item.question)).toBe(true);
-      expect(training.has(canonicalQuestion(item.question))).toBe(false);
+      expect(heldOut.isReserved(item.factKey)).toBe(true);
+      expect(training.has(item.factKey)).toBe(false);
     }
   });
 
-  test('--unique never repeats a question', () => {
-    const plan = planFor(family, { count: 3000, unique: true });
+  test('--unique never repeats a question, and the summary of what distinct means is stated', () => {
+    const plan = planFor(family, { count: 1500, unique: true });
     const seen = new Set<string>();
-    for (const record of new ItemGenerator(plan).records(0, plan.count)) seen.add(record.item.question);
-    expect(seen.size).toBe(3000);
+    const indices = new Set<number>();
+    for (const record of new ItemGenerator(plan).records(0, plan.count)) {
+      seen.add(record.item.question);
+      indices.add(record.questionIndex);
+    }
+    expect(seen.size).toBe(1500);
+    expect(indices.size).toBe(1500);
+    expect(templates.get(family).distinctQuestion.length).toBeGreaterThan(10);
+  });
+
+  test('dpo and sft meta record the fact key and the held-out share training was made with', () => {
+    for (const format of ['dpo', 'sft']) {
+      const plan = planFor(family, { count: 5, format: outputFormats.get(format), heldOutShare: 0.1 });
+      for (const line of text(plan).trimEnd().split('\n')) {
+        const meta = JSON.parse(line).meta;
+        expect(meta.held_out_share).toBe(0.1);
+        expect(typeof meta.fact_key).toBe('string');
+      }
+    }
+  });
+
+  test('test answers have one JSON type in the family, whatever the value', () => {
+    const plan = planFor(family, { count: 300, format: outputFormats.get('test') });
+    const generator = new ItemGenerator(plan);
+    const lines = [...testChunks(generator, 300, { start: 0, end: 300 }, freshStats(generator.space.size))].join('').trimEnd().split('\n');
+    const types = new Set(lines.map((line) => typeof JSON.parse(line).answer));
+    expect([...types]).toEqual([templates.get(family).testAnswers === 'number' ? 'number' : 'string']);
   });
 
   test('chosen answers are gold and wrong negatives differ from gold in value', () => {
@@ -179,7 +221,8 @@ describe('arith generation', () => {
 
 describe('--unique keeps the family mix', () => {
   test('word scenarios take equal turns instead of following their block sizes', () => {
-    const plan = planFor('word', { count: 3500, unique: true });
+    // 35 scenarios x 40: below the training share of the smallest scenario (departures, 72 problems).
+    const plan = planFor('word', { count: 1400, unique: true });
     const perScenario = new Map<string, number>();
     for (const record of new ItemGenerator(plan).records(0, plan.count)) {
       const scenario = record.item.meta?.scenario as string;
@@ -197,6 +240,56 @@ describe('--unique keeps the family mix', () => {
       perOperator[operator] = (perOperator[operator] ?? 0) + 1;
     }
     for (const operator of ['+', '-', '*', '/']) expect(perOperator[operator]).toBeGreaterThanOrEqual(745);
+  });
+});
+
+describe('--unique walks problems, not rewordings', () => {
+  test('a unique word set never tells one problem twice under other names or nouns', () => {
+    const plan = planFor('word', { count: 1400, unique: true });
+    const problems = new Set<string>();
+    for (const record of new ItemGenerator(plan).records(0, plan.count)) problems.add(`${String(record.item.meta?.scenario)}|${record.item.fact}`);
+    expect(problems.size).toBe(1400);
+  });
+
+  test('a unique linear set never repeats an equation renamed or rearranged', () => {
+    const plan = planFor('linear', { count: 5000, unique: true });
+    const equations = new Set<string>();
+    for (const record of new ItemGenerator(plan).records(0, plan.count)) {
+      const form = record.item.meta?.form === 'a(x+b)=c' || record.item.meta?.form === 'ax=c' ? record.item.meta.form : 'ax+b=c';
+      equations.add(`${String(form)}|${record.item.factKey}`);
+    }
+    expect(equations.size).toBe(5000);
+  });
+});
+
+describe('test sets follow the training mix', () => {
+  test('an arith test set of 400 has every operator near its quarter, as far as the reserved facts allow', () => {
+    const generator = new ItemGenerator(planFor('arith'));
+    const perOperator: Record<string, number> = {};
+    for (const { item } of generator.testItems(400)) {
+      const operator = item.meta?.operator as string;
+      perOperator[operator] = (perOperator[operator] ?? 0) + 1;
+    }
+    // The review found + 137, - 141, x 55, / 67 when draws were uniform over the reserved questions.
+    for (const operator of ['+', '-', '/']) expect(perOperator[operator]).toBeGreaterThanOrEqual(95);
+    // x has fewer reserved questions than its quarter: it gives all it has.
+    let reservedProducts = 0;
+    for (let k = 0; k < generator.space.size; k += 1) {
+      if (generator.space.item(k).meta?.operator === '*' && generator.isReserved(k)) reservedProducts += 1;
+    }
+    expect(perOperator['*']).toBe(Math.min(100, reservedProducts));
+  });
+
+  test('a test set larger than the held-out share is refused before anything is made, with the numbers', () => {
+    const generator = new ItemGenerator(planFor('arith'));
+    let reserved = 0;
+    for (let k = 0; k < generator.space.size; k += 1) if (generator.isReserved(k)) reserved += 1;
+    expect(() => generator.checkTestFeasible(reserved)).not.toThrow();
+    expect(() => generator.checkTestFeasible(reserved + 1)).toThrow(new RegExp(`only ${reserved} of the 52792 questions .* it could make ${reserved}`));
+    expect(() => new ItemGenerator(planFor('arith', { heldOutShare: 0 })).checkTestFeasible(1)).toThrow(/--held-out 0 reserves no question/);
+    // A space too large to count: refused by the expected size of its share.
+    const word = new ItemGenerator(planFor('word'));
+    expect(() => word.checkTestFeasible(Math.ceil(0.05 * word.space.size))).toThrow(/too many to count/);
   });
 });
 

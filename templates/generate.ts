@@ -16,13 +16,22 @@ const LINE_CACHE_LIMIT = 1 << 17;
 
 /** Spaces up to this size are always scanned once, so the summary can say how many training questions they hold. */
 const ALWAYS_COUNT_LIMIT = 1 << 16;
-/** Larger spaces are scanned only for --unique runs that ask for most of them, and only up to this size. */
+/** Larger spaces are scanned only when a run asks for most of a share, and only up to this size. */
 const EXACT_COUNT_LIMIT = 4_000_000;
+/** In spaces too large to scan, a test set may ask for at most this fraction of the expected reserved questions. */
+const UNSCANNED_TEST_FRACTION = 0.5;
 
-// Independent random streams per item: drawing the question, choosing the negative, drawing test questions.
+// Independent random streams per item: drawing the question, choosing the negative, and the surface variant (names,
+// wording) of a training item and of a test item.
 const QUESTION_STREAM = 0;
 const NEGATIVE_STREAM = 1;
-const TEST_STREAM = 2;
+const VARIANT_STREAM = 3;
+const TEST_VARIANT_STREAM = 4;
+
+// Tags of the walk permutations: a --unique walk over one block, over several blocks, and the test-set walk.
+const UNIQUE_WALK = 1;
+const UNIQUE_STRATUM_WALK = 2;
+const TEST_WALK = 3;
 
 /** Everything that determines a generated file; the same plan gives the same bytes. */
 export interface GenerationPlan {
@@ -42,12 +51,17 @@ export interface GenerationPlan {
 
 /** The space could not supply what was asked (too few distinct or held-out questions). */
 export class SpaceExhaustedError extends VeridataError {
-  constructor(message: string) {
-    super('SPACE_EXHAUSTED', message, {
-      hint: 'Ask for fewer items, drop --unique, or widen the family options (see `veridata gen <family> --help`).',
-    });
+  constructor(
+    message: string,
+    hint = 'Ask for fewer items, drop --unique, or widen the family options (see `veridata gen <family> --help`).',
+  ) {
+    super('SPACE_EXHAUSTED', message, { hint });
   }
 }
+
+const TEST_SET_HINT =
+  'Ask for fewer test questions or widen the family options. A larger --held-out also works, but only with training ' +
+  'written with at least that share: training made with a smaller share may contain the extra test questions.';
 
 /** The items of one shard: [start, end) of the unsharded sequence of `count` items. */
 export function shardRange(count: number, shard: { index: number; count: number }): { start: number; end: number } {
@@ -57,16 +71,23 @@ export function shardRange(count: number, shard: { index: number; count: number 
   };
 }
 
+/** A question of the space told in one surface variant. */
+export interface DrawnItem {
+  readonly questionIndex: number;
+  readonly item: MathItem;
+}
+
 /**
- * Random-access generation: item i of seed s is a function of (s, i) and the plan alone. Training items never come
- * from the held-out share. In unique mode item i is the i-th training question along a seeded permutation.
+ * Random-access generation: item i of seed s is a function of (s, i) and the plan alone. A question is held out when
+ * its fact key (its math, see `MathItem.factKey`) is reserved, so training never holds a rewording of a test question.
+ * In unique mode item i is the i-th training question along a seeded walk of the strata.
  */
 export class ItemGenerator {
   readonly space: QuestionSpace;
   readonly heldOut: HeldOut;
   private readonly familyKey: number;
   private readonly permutation: Permutation;
-  private trainingSizeCache: number | undefined;
+  private counts: { reserved: number; training: number } | undefined;
   /** Per question index: 0 not yet known, 1 held out, 2 training. */
   private readonly reservation: Int8Array | undefined;
 
@@ -74,25 +95,47 @@ export class ItemGenerator {
     this.space = plan.template.space(plan.config);
     this.heldOut = new HeldOut(plan.heldOutShare);
     this.familyKey = hashString32(plan.template.name);
-    this.permutation = new Permutation(this.space.size, [plan.seed >>> 0, Math.floor(plan.seed / 2 ** 32), this.familyKey, 1]);
+    this.permutation = new Permutation(this.space.size, this.walkKey(UNIQUE_WALK));
     this.reservation = this.space.size <= RESERVATION_CACHE_LIMIT ? new Int8Array(this.space.size) : undefined;
+  }
+
+  private walkKey(tag: number, stratum?: number): number[] {
+    const key = [this.plan.seed >>> 0, Math.floor(this.plan.seed / 2 ** 32), this.familyKey, tag];
+    return stratum === undefined ? key : [...key, stratum];
   }
 
   /** True when every line depends on its question alone and the space is small enough to cache lines per question. */
   cachesLines(): boolean {
     const { format, negatives, unique } = this.plan;
     const refusalOnly = negatives.kinds.length === 1 && negatives.kinds[0] === 'refusal';
-    return format.refusalLine !== undefined && refusalOnly && !unique && this.space.size <= LINE_CACHE_LIMIT;
+    return (
+      format.refusalLine !== undefined && refusalOnly && !unique && !this.space.surfaceVariants && this.space.size <= LINE_CACHE_LIMIT
+    );
   }
 
-  /** Whether question k is held out; builds the item only the first time a question is seen (and returns it then). */
-  private heldOutQuestion(k: number): { reserved: boolean; item: MathItem | undefined } {
+  /** Whether question k's fact is held out for test sets. */
+  isReserved(k: number): boolean {
     const known = this.reservation?.[k];
-    if (known) return { reserved: known === 1, item: undefined };
-    const item = this.space.item(k);
-    const reserved = this.heldOut.isReserved(item.question);
+    if (known) return known === 1;
+    const reserved = this.heldOut.isReserved(this.space.factKey(k));
     if (this.reservation) this.reservation[k] = reserved ? 1 : 2;
-    return { reserved, item };
+    return reserved;
+  }
+
+  /** Question k in the surface variant of item `index` of `stream` (variant 0 in spaces without variants). */
+  itemAt(k: number, index: number, stream = VARIANT_STREAM): MathItem {
+    const variant = this.space.surfaceVariants ? rngFor(this.plan.seed, index, stream).nextU32() : 0;
+    return this.space.item(k, variant);
+  }
+
+  /** Exact counts of held-out and training questions, by one scan of the space (cached). */
+  private reservationCounts(): { reserved: number; training: number } {
+    if (this.counts === undefined) {
+      let reserved = 0;
+      for (let k = 0; k < this.space.size; k += 1) if (this.isReserved(k)) reserved += 1;
+      this.counts = { reserved, training: this.space.size - reserved };
+    }
+    return this.counts;
   }
 
   /**
@@ -102,16 +145,14 @@ export class ItemGenerator {
   trainingSize(): number | undefined {
     const { size } = this.space;
     const { unique, count, heldOutShare } = this.plan;
-    const worthCounting = size <= ALWAYS_COUNT_LIMIT || (unique && size <= EXACT_COUNT_LIMIT && count > 0.9 * size * (1 - heldOutShare));
-    if (this.trainingSizeCache === undefined && worthCounting) {
-      let eligible = 0;
-      for (let k = 0; k < this.space.size; k += 1) if (!this.heldOutQuestion(k).reserved) eligible += 1;
-      this.trainingSizeCache = eligible;
-    }
-    return this.trainingSizeCache;
+    const worthCounting =
+      this.counts !== undefined ||
+      size <= ALWAYS_COUNT_LIMIT ||
+      (unique && size <= EXACT_COUNT_LIMIT && count > 0.9 * size * (1 - heldOutShare));
+    return worthCounting ? this.reservationCounts().training : undefined;
   }
 
-  /** Fails early, with the numbers, when the plan asks for more than the space holds. */
+  /** Fails early, with the numbers, when the plan asks for more training questions than the space holds. */
   checkFeasible(): void {
     const { template, count, unique } = this.plan;
     const training = this.trainingSize();
@@ -133,51 +174,76 @@ export class ItemGenerator {
     }
   }
 
-  /** The question of training item `index` in sampling (non-unique) mode; `item` is set when it had to be built. */
-  sampledQuestion(index: number): { questionIndex: number; item: MathItem | undefined } {
+  /**
+   * Fails, before anything is written, when the held-out share cannot supply `count` distinct test questions: exactly
+   * where the space can be scanned, and by the expected size of the share in spaces too large to scan.
+   */
+  checkTestFeasible(count: number): void {
+    const { template, heldOutShare } = this.plan;
+    const { size } = this.space;
+    if (count === 0) return;
+    if (heldOutShare === 0) {
+      throw new SpaceExhaustedError(`${template.name}: --held-out 0 reserves no question, so there is no test set to draw`, TEST_SET_HINT);
+    }
+    const expected = heldOutShare * size;
+    if (size <= ALWAYS_COUNT_LIMIT || (size <= EXACT_COUNT_LIMIT && count > UNSCANNED_TEST_FRACTION * expected)) {
+      const { reserved } = this.reservationCounts();
+      if (count > reserved) {
+        throw new SpaceExhaustedError(
+          `${template.name}: asked for ${count} test questions, but only ${reserved} of the ${size} questions of these ` +
+            `options fall in the held-out share (${heldOutShare}); it could make ${reserved}`,
+          TEST_SET_HINT,
+        );
+      }
+    } else if (count > UNSCANNED_TEST_FRACTION * expected) {
+      throw new SpaceExhaustedError(
+        `${template.name}: asked for ${count} test questions; the held-out share (${heldOutShare}) of these ${size} ` +
+          `questions holds about ${Math.round(expected)}, too many to count, so at most ${Math.floor(UNSCANNED_TEST_FRACTION * expected)} can be promised`,
+        TEST_SET_HINT,
+      );
+    }
+  }
+
+  /** The question index of training item `index` in sampling (non-unique) mode. */
+  sampledQuestion(index: number): number {
     const rng = rngFor(this.plan.seed, index, QUESTION_STREAM);
     for (let attempt = 0; attempt < 64; attempt += 1) {
       const k = this.space.draw(rng);
-      const { reserved, item } = this.heldOutQuestion(k);
-      if (!reserved) return { questionIndex: k, item };
+      if (!this.isReserved(k)) return k;
     }
     // The natural distribution keeps hitting reserved questions: walk the permutation from a random point instead.
     const size = this.space.size;
     const start = rng.below(size);
     for (let step = 0; step < size; step += 1) {
       const k = this.permutation.at((start + step) % size);
-      const item = this.space.item(k);
-      if (!this.heldOut.isReserved(item.question)) return { questionIndex: k, item };
+      if (!this.isReserved(k)) return k;
     }
     throw new SpaceExhaustedError(`${this.plan.template.name}: every question falls in the held-out test share`);
   }
 
   /**
-   * Training questions [start, end) in unique mode. Each stratum of the space is walked along its own seeded
-   * permutation, and strata take turns by weight (stride scheduling: the next question comes from the stratum whose
-   * count of taken questions, plus one, divided by its weight is smallest), skipping held-out questions and exhausted
-   * strata. Sequential, so shard k scans the questions before its slice without building their records.
+   * Question indices that `accept` keeps, each once, walking every stratum of the space along its own seeded
+   * permutation; strata take turns by weight (stride scheduling: the next question comes from the stratum whose
+   * count of kept questions, plus one, divided by its weight is smallest), skipping exhausted strata. Ends when every
+   * stratum is exhausted.
    */
-  private *uniqueQuestions(start: number, end: number): Generator<{ questionIndex: number; item: MathItem }> {
+  private *walkStrata(tag: number, accept: (k: number) => boolean): Generator<number> {
     const strata = this.space.strata ?? [{ size: this.space.size, weight: 1 }];
-    const walks = strata.map((stratum, index) => ({
-      offset: 0,
-      size: stratum.size,
-      weight: stratum.weight,
-      position: 0,
-      taken: 0,
-      permutation:
-        strata.length === 1
-          ? this.permutation
-          : new Permutation(stratum.size, [this.plan.seed >>> 0, Math.floor(this.plan.seed / 2 ** 32), this.familyKey, 2, index]),
-    }));
+    const single = strata.length === 1 && tag === UNIQUE_WALK;
     let offset = 0;
-    for (const walk of walks) {
-      walk.offset = offset;
-      offset += walk.size;
-    }
-    let rank = 0;
-    while (rank < end) {
+    const walks = strata.map((stratum, index) => {
+      const walk = {
+        offset,
+        size: stratum.size,
+        weight: stratum.weight,
+        position: 0,
+        taken: 0,
+        permutation: single ? this.permutation : new Permutation(stratum.size, this.walkKey(tag === UNIQUE_WALK ? UNIQUE_STRATUM_WALK : tag, index)),
+      };
+      offset += stratum.size;
+      return walk;
+    });
+    for (;;) {
       let next: (typeof walks)[number] | undefined;
       let best = Infinity;
       for (const walk of walks) {
@@ -189,74 +255,70 @@ export class ItemGenerator {
           next = walk;
         }
       }
-      if (!next) break;
+      if (!next) return;
       const k = next.offset + next.permutation.at(next.position);
       next.position += 1;
-      const { reserved, item } = this.heldOutQuestion(k);
-      if (reserved) continue;
+      if (!accept(k)) continue;
       next.taken += 1;
-      if (rank >= start) yield { questionIndex: k, item: item ?? this.space.item(k) };
+      yield k;
+    }
+  }
+
+  /**
+   * Training questions [start, end) in unique mode, along the strata walk. Sequential, so shard k scans the
+   * questions before its slice without building their records.
+   */
+  private *uniqueQuestions(start: number, end: number): Generator<number> {
+    let rank = 0;
+    if (rank >= end) return;
+    for (const k of this.walkStrata(UNIQUE_WALK, (candidate) => !this.isReserved(candidate))) {
+      if (rank >= start) yield k;
       rank += 1;
+      if (rank >= end) return;
     }
-    if (rank < end) {
-      throw new SpaceExhaustedError(
-        `${this.plan.template.name}: --unique ran out after ${rank} distinct training questions; asked for ${this.plan.count}`,
-      );
-    }
+    throw new SpaceExhaustedError(
+      `${this.plan.template.name}: --unique ran out after ${rank} distinct training questions; asked for ${this.plan.count}`,
+    );
   }
 
   /** Training records [start, end) in order. */
   *records(start: number, end: number): Generator<GeneratedRecord> {
     const { plan } = this;
     const questions = plan.unique ? this.uniqueQuestions(start, end) : undefined;
+    const { testAnswers } = plan.template;
     for (let index = start; index < end; index += 1) {
-      let question: { questionIndex: number; item: MathItem | undefined };
+      let questionIndex: number;
       if (questions) {
         const next = questions.next();
         if (next.done) throw new Error('unique question walk ended early');
-        question = next.value;
+        questionIndex = next.value;
       } else {
-        question = this.sampledQuestion(index);
+        questionIndex = this.sampledQuestion(index);
       }
-      const questionIndex = question.questionIndex;
-      const item = question.item ?? this.space.item(questionIndex);
+      const item = this.itemAt(questionIndex, index);
       const negative = chooseNegative(item, plan.negatives, () => rngFor(plan.seed, index, NEGATIVE_STREAM));
-      yield { family: plan.template.name, seed: plan.seed, index, questionIndex, item, negative };
+      yield { family: plan.template.name, seed: plan.seed, index, questionIndex, item, negative, heldOutShare: plan.heldOutShare, testAnswers };
     }
   }
 
   /**
-   * Held-out test questions, distinct, in a deterministic order: drawn with the family's natural distribution (so a
-   * test set is shaped like training data), then, if those draws run dry, by walking the whole space.
+   * Held-out test questions, distinct, in a deterministic order: the strata walk over reserved questions, so a test
+   * set has the training mix (arith: each operator a quarter) as far as the reserved share of each stratum allows; a
+   * stratum that runs dry passes its turns to the others.
    */
-  *testItems(count: number): Generator<{ questionIndex: number; item: MathItem }> {
-    const seen = new Set<number>();
-    const rng = rngFor(this.plan.seed, 0, TEST_STREAM);
-    const attempts = 200 * count + 10_000;
-    for (let attempt = 0; attempt < attempts && seen.size < count; attempt += 1) {
-      const k = this.space.draw(rng);
-      if (seen.has(k)) continue;
-      const item = this.space.item(k);
-      if (!this.heldOut.isReserved(item.question)) continue;
-      seen.add(k);
-      yield { questionIndex: k, item };
+  *testItems(count: number): Generator<DrawnItem> {
+    let position = 0;
+    if (count <= 0) return;
+    for (const k of this.walkStrata(TEST_WALK, (candidate) => this.isReserved(candidate))) {
+      yield { questionIndex: k, item: this.itemAt(k, position, TEST_VARIANT_STREAM) };
+      position += 1;
+      if (position >= count) return;
     }
-    if (seen.size >= count) return;
-    const walk = new Permutation(this.space.size, [this.plan.seed >>> 0, this.familyKey, TEST_STREAM]);
-    for (let position = 0; position < this.space.size && seen.size < count; position += 1) {
-      const k = walk.at(position);
-      if (seen.has(k)) continue;
-      const item = this.space.item(k);
-      if (!this.heldOut.isReserved(item.question)) continue;
-      seen.add(k);
-      yield { questionIndex: k, item };
-    }
-    if (seen.size < count) {
-      throw new SpaceExhaustedError(
-        `${this.plan.template.name}: asked for ${count} test questions, but only ${seen.size} of the ` +
-          `${this.space.size} questions fall in the held-out share (${this.plan.heldOutShare})`,
-      );
-    }
+    throw new SpaceExhaustedError(
+      `${this.plan.template.name}: asked for ${count} test questions, but only ${position} of the ` +
+        `${this.space.size} questions fall in the held-out share (${this.plan.heldOutShare})`,
+      TEST_SET_HINT,
+    );
   }
 }
 
@@ -321,7 +383,7 @@ export function* testChunks(
   let position = 0;
   for (const { questionIndex, item } of generator.testItems(count)) {
     if (position >= range.start && position < range.end) {
-      chunk += testLine({ item });
+      chunk += testLine({ item, answers: generator.plan.template.testAnswers });
       stats.lines += 1;
       stats.questions.add(questionIndex);
       if (chunk.length >= 1 << 16) {
@@ -349,10 +411,10 @@ function* cachedRefusalChunks(
   let lines: string[] = [];
   let length = 0;
   for (let index = range.start; index < range.end; index += 1) {
-    const { questionIndex, item } = generator.sampledQuestion(index);
+    const questionIndex = generator.sampledQuestion(index);
     let line = lineCache[questionIndex];
     if (line === undefined) {
-      line = format.refusalLine!(item ?? generator.space.item(questionIndex));
+      line = format.refusalLine!(generator.space.item(questionIndex));
       // Reading a character flattens V8's rope of concatenated parts, so the cache holds one compact string per line.
       line.charCodeAt(0);
       lineCache[questionIndex] = line;

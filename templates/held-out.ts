@@ -1,17 +1,20 @@
 import { hashString32, mix32 } from '../src/core/hash.js';
 
-/** Salt of the held-out hash. Changing it would move every reserved question, so it is versioned, never edited. */
-const HELD_OUT_SALT = 0x7e57_0001;
+/**
+ * Salt of the held-out hash. Changing it, or the fact keys it hashes, moves every reserved question, so it is
+ * versioned, never edited: version 2 hashes fact keys (`MathItem.factKey`).
+ */
+const HELD_OUT_SALT = 0x7e57_0002;
 
-/** The form of a question that decides reservation: case and spacing do not make a new question. */
+/** The form of a key that decides reservation: case and spacing do not make a new key. */
 export function canonicalQuestion(question: string): string {
   return question.trim().replace(/\s+/g, ' ').toLowerCase();
 }
 
 /**
- * The reserved test share of every question space: a question is held out when the hash of its canonical text falls
- * below `share`. It depends on the text alone, not on the family, options or seed, so a test set drawn later from the
- * reserved share is disjoint from every training file ever written with the same share.
+ * The reserved test share of every question space: a question is held out when the hash of its fact key (its math,
+ * not its wording) falls below `share`. It depends on the key alone, not on the options or seed, so a test set drawn
+ * later from the reserved share is disjoint from every training file ever written with the same or a larger share.
  */
 export class HeldOut {
   readonly share: number;
@@ -23,8 +26,9 @@ export class HeldOut {
     this.threshold = Math.floor(share * 0x100000000);
   }
 
-  isReserved(question: string): boolean {
-    return canonicalHash(question) < this.threshold;
+  /** Whether the fact with this key belongs to the test share. */
+  isReserved(factKey: string): boolean {
+    return canonicalHash(factKey) < this.threshold;
   }
 }
 

@@ -143,19 +143,33 @@ describe('linear', () => {
     const questions = new Set<string>();
     for (let index = 0; index < space.size; index += 1) questions.add(space.item(index).question);
     expect(questions.size).toBe(space.size);
-    // Brute force: every (form, variable, a, b, x) with c an integer, x in range, a and b nonzero.
+    // Brute force: every (equation class, a, b, x) with c an integer, x in range, a and b nonzero. The classes are
+    // ax + b = c (written also as b + ax = c or c = ax + b: one class), a(x + b) = c and ax = c; the letter and the
+    // written form are wording, so they do not multiply the space.
     let count = 0;
     for (let a = -4; a <= 5; a += 1) {
       if (a === 0) continue;
       for (let n = -3 * Math.abs(a) - 20; n <= 4 * Math.abs(a) + 20; n += 1) {
         const x = Rational.of(n, a);
         if (x.compare(Rational.of(-3)) < 0 || x.compare(Rational.of(4)) > 0) continue;
-        const withConstant = Math.abs(a) >= 2 ? 4 : 3; // a(x+b)=c needs |a| >= 2
+        const withConstant = Math.abs(a) >= 2 ? 2 : 1; // a(x+b)=c needs |a| >= 2
         const withoutConstant = Math.abs(a) >= 2 ? 1 : 0;
-        count += 2 * (withConstant * 6 + withoutConstant);
+        count += withConstant * 6 + withoutConstant;
       }
     }
     expect(space.size).toBe(count);
+    // Every variant of one index is the same equation, and the variants use every letter and written form.
+    const letters = new Set<string>();
+    const forms = new Set<string>();
+    for (let variant = 0; variant < 64; variant += 1) {
+      const item = space.item(0, variant);
+      expect(item.factKey).toBe(space.factKey(0));
+      expect(item.answer).toBe(space.item(0).answer);
+      letters.add(item.meta?.variable as string);
+      forms.add(item.meta?.form as string);
+    }
+    expect([...letters].sort()).toEqual(['x', 'y']);
+    expect(forms.size).toBe(3);
   });
 
   test('draw stays inside the space', () => {

@@ -10,6 +10,7 @@ import {
   type MistakeKind,
   type QuestionSpace,
   locateBlock,
+  type Stratum,
   type Template,
   requireOrderedRanges,
 } from './template.js';
@@ -106,9 +107,20 @@ interface CoefficientBlock {
   readonly solutions: number;
 }
 
-/** All questions of one (form, solution kind): blocks by coefficient, each a product [variable, constant, solution]. */
+/**
+ * One equation class: forms that write the same equation in another order or with the sides swapped (ax + b = c,
+ * b + ax = c, c = ax + b) are one class, told in one of its forms by the surface variant; a(x + b) = c and ax = c are
+ * classes of their own.
+ */
+interface EquationClass {
+  readonly forms: readonly Form[];
+  readonly usesConstant: boolean;
+  readonly minAbsCoefficient: number;
+}
+
+/** All questions of one (equation class, solution kind): blocks by coefficient, each a product [constant, solution]. */
 interface Segment {
-  readonly form: Form;
+  readonly equation: EquationClass;
   readonly kind: SolutionKind;
   readonly start: number;
   readonly size: number;
@@ -116,10 +128,28 @@ interface Segment {
   readonly blockStarts: number[];
 }
 
+/** The selected forms grouped into equation classes, in form order. */
+function equationClasses(formList: readonly Form[]): EquationClass[] {
+  const classes: EquationClass[] = [];
+  const arrangements = formList.filter((form) => form.id === 'ax+b=c' || form.id === 'b+ax=c' || form.id === 'c=ax+b');
+  if (arrangements.length > 0) classes.push({ forms: arrangements, usesConstant: true, minAbsCoefficient: 1 });
+  for (const form of formList) {
+    if (!arrangements.includes(form)) classes.push({ forms: [form], usesConstant: form.usesConstant, minAbsCoefficient: form.minAbsCoefficient });
+  }
+  return classes;
+}
+
+/**
+ * Indexed by equation (class, coefficient, constant, solution); the variable letter and the written form of the class
+ * come from the surface variant, so distinct indices are distinct equations and --unique never repeats one renamed.
+ */
 class LinearSpace implements QuestionSpace {
   readonly size: number;
+  readonly surfaceVariants = true;
+  readonly strata: readonly Stratum[];
   private readonly segments: Segment[] = [];
   private readonly segmentStarts: number[] = [];
+  private readonly weights: number[];
   private readonly variables: string[];
   private readonly constants: number[];
   private readonly minSolution: number;
@@ -132,44 +162,56 @@ class LinearSpace implements QuestionSpace {
     const kinds: SolutionKind[] = config.solutions === 'both' ? ['integer', 'rational'] : [config.solutions];
     const span = config.maxSolution - config.minSolution;
     let start = 0;
-    for (const form of formList) {
-      const constantCount = form.usesConstant ? this.constants.length : 1;
+    for (const equation of equationClasses(formList)) {
+      const constantCount = equation.usesConstant ? this.constants.length : 1;
       for (const kind of kinds) {
         const blocks: CoefficientBlock[] = [];
         let size = 0;
         for (let a = config.minCoefficient; a <= config.maxCoefficient; a += 1) {
-          if (Math.abs(a) < form.minAbsCoefficient) continue;
+          if (Math.abs(a) < equation.minAbsCoefficient) continue;
           const solutions = kind === 'integer' ? span + 1 : span * (Math.abs(a) - 1);
-          const count = productSize([this.variables.length, constantCount, solutions]);
+          const count = productSize([constantCount, solutions]);
           if (count === 0) continue;
           blocks.push({ a, start: size, solutions });
           size = productSize([size + count]);
         }
         if (size === 0) continue;
-        this.segments.push({ form, kind, start, size, blocks, blockStarts: blocks.map((block) => block.start) });
+        this.segments.push({ equation, kind, start, size, blocks, blockStarts: blocks.map((block) => block.start) });
         this.segmentStarts.push(start);
         start = productSize([start + size]);
       }
     }
     this.size = start;
+    // Each written form and solution kind equally often, as when every form was its own block of questions.
+    this.weights = this.segments.map((segment) => segment.equation.forms.length);
+    this.strata = this.segments.map((segment, index) => ({ size: segment.size, weight: this.weights[index] as number }));
   }
 
-  /** Forms and solution kinds equally often, then uniform inside. */
   draw(rng: Rng): number {
-    const segment = this.segments[rng.below(this.segments.length)] as Segment;
+    const segment = this.segments[rng.weighted(this.weights)] as Segment;
     return segment.start + rng.below(segment.size);
   }
 
-  item(index: number): MathItem {
+  item(index: number, variant = 0): MathItem {
+    const { segment, a, b, n } = this.decode(index);
+    const forms = segment.equation.forms;
+    const letters = this.variables.length;
+    const variable = this.variables[variant % letters] as string;
+    const form = forms[Math.floor(variant / letters) % forms.length] as Form;
+    return new LinearItem(form, variable, a, b, n);
+  }
+
+  factKey(index: number): string {
+    const { segment, a, b, n } = this.decode(index);
+    return linearFactKey(segment.equation.forms[0] as Form, a, b, n);
+  }
+
+  private decode(index: number): { segment: Segment; a: number; b: number; n: number } {
     const segment = this.segments[locateBlock(this.segmentStarts, index)] as Segment;
     const offset = index - segment.start;
     const block = segment.blocks[locateBlock(segment.blockStarts, offset)] as CoefficientBlock;
-    const constantCount = segment.form.usesConstant ? this.constants.length : 1;
-    const [variableDigit, constantDigit, solutionDigit] = decodeMixedRadix(offset - block.start, [
-      this.variables.length,
-      constantCount,
-      block.solutions,
-    ]) as [number, number, number];
+    const constantCount = segment.equation.usesConstant ? this.constants.length : 1;
+    const [constantDigit, solutionDigit] = decodeMixedRadix(offset - block.start, [constantCount, block.solutions]) as [number, number];
     const a = block.a;
     let n: number; // a·x, an integer by construction
     if (segment.kind === 'integer') {
@@ -180,9 +222,23 @@ class LinearSpace implements QuestionSpace {
       const remainder = 1 + (solutionDigit % (Math.abs(a) - 1));
       n = a * whole + Math.sign(a) * remainder;
     }
-    const b = segment.form.usesConstant ? (this.constants[constantDigit] as number) : 0;
-    return new LinearItem(segment.form, this.variables[variableDigit] as string, a, b, n);
+    const b = segment.equation.usesConstant ? (this.constants[constantDigit] as number) : 0;
+    return { segment, a, b, n };
   }
+}
+
+/** c of an equation with coefficient a, constant b and a·x = n. */
+function rightSide(form: Form, a: number, b: number, n: number): number {
+  return form.id === 'a(x+b)=c' ? a * b + n : n + b;
+}
+
+/**
+ * The equation as a·x + B = c, whatever its letter, side or term order, with a(x + b) expanded: 2(x + 3) = 10,
+ * 2x + 6 = 10, 6 + 2y = 10 and 10 = 2x + 6 are one equation, so a test question never reappears in training renamed,
+ * rearranged or expanded. Equations that differ by a step of solving (adding to both sides) stay distinct.
+ */
+function linearFactKey(form: Form, a: number, b: number, n: number): string {
+  return `${a}x+${form.id === 'a(x+b)=c' ? a * b : b}=${rightSide(form, a, b, n)}`;
 }
 
 /** One linear equation with solution n/a; a class because millions are made per second. */
@@ -191,6 +247,7 @@ class LinearItem implements MathItem {
   readonly answer: string;
   readonly difficulty: number;
   private readonly c: number;
+  private readonly n: number;
   private readonly x: Rational;
   private readonly equation: string;
 
@@ -201,7 +258,8 @@ class LinearItem implements MathItem {
     private readonly b: number,
     n: number,
   ) {
-    this.c = form.id === 'a(x+b)=c' ? a * b + n : n + b;
+    this.c = rightSide(form, a, b, n);
+    this.n = n;
     this.x = Rational.of(n, a);
     this.equation = render(form.id, variable, a, b, this.c);
     this.question = `Solve for ${variable}: ${this.equation}`;
@@ -212,6 +270,10 @@ class LinearItem implements MathItem {
   // Built on demand: most output formats never read them.
   get fact(): string {
     return `${this.equation} when ${this.variable} = ${this.answer}`;
+  }
+
+  get factKey(): string {
+    return linearFactKey(this.form, this.a, this.b, this.n);
   }
 
   get meta(): Readonly<Record<string, unknown>> {
@@ -343,6 +405,8 @@ export const linear: Template<LinearConfig> = {
   name: 'linear',
   description: 'linear equations ax + b = c, a(x + b) = c and variants, built from an integer or rational solution',
   config: LinearConfig,
+  distinctQuestion: 'equation: the variable letter, the side swap and the term order are wording, drawn freely',
+  testAnswers: 'text',
   space(config) {
     requireOrderedRanges('linear', config, ['coefficient', 'constant', 'solution']);
     const formList = parseForms(config.forms);

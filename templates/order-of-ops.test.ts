@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { all, create, type FactoryFunctionMap, type Fraction, type MathNode, type OperatorNode, type ParenthesisNode } from 'mathjs';
 import { describe, expect, test } from 'vitest';
 import { spaceOrEmpty } from '../test/helpers/space-or-empty.js';
-import { orderOfOps, OrderOfOpsConfig } from './order-of-ops.js';
+import { orderOfOps, OrderOfOpsConfig, termsWeight } from './order-of-ops.js';
 import { rngFor } from './rng.js';
 import { EmptySpaceError, SpaceTooLargeError } from './template.js';
 
@@ -189,10 +189,11 @@ describe('order-of-ops', () => {
     expect(space.size).toBe(3 * 10 * 10 + 9 * 10);
   });
 
-  test('draw gives each length a fair share', () => {
+  test('draw weights lengths by (terms - 1)^2: trivial two-number items are a small share, not a third', () => {
     const rng = rngFor(3, 0);
     const counts = new Map<unknown, number>();
-    for (let i = 0; i < 9_000; i += 1) {
+    const draws = 14_000;
+    for (let i = 0; i < draws; i += 1) {
       const index = defaultSpace.draw(rng);
       expect(index).toBeGreaterThanOrEqual(0);
       expect(index).toBeLessThan(defaultSpace.size);
@@ -200,7 +201,23 @@ describe('order-of-ops', () => {
       counts.set(terms, (counts.get(terms) ?? 0) + 1);
     }
     expect([...counts.keys()].sort()).toEqual([2, 3, 4]);
-    for (const count of counts.values()) expect(count).toBeGreaterThan(2500);
+    // Weights 1 : 4 : 9 of 14.
+    expect(Math.abs((counts.get(2) ?? 0) / draws - 1 / 14)).toBeLessThan(0.01);
+    expect(Math.abs((counts.get(3) ?? 0) / draws - 4 / 14)).toBeLessThan(0.02);
+    expect(Math.abs((counts.get(4) ?? 0) / draws - 9 / 14)).toBeLessThan(0.02);
+    expect(termsWeight(2)).toBe(1);
+  });
+
+  test('the default output is not dominated by repeats of the few two-number questions', () => {
+    const rng = rngFor(4, 0);
+    const questions = new Map<string, number>();
+    for (let i = 0; i < 20_000; i += 1) {
+      const question = defaultSpace.item(defaultSpace.draw(rng)).question;
+      questions.set(question, (questions.get(question) ?? 0) + 1);
+    }
+    // Review 4.3: 13,591 distinct in 20k and `96 / 8 = ?` 22 times when a third of draws had two numbers.
+    expect(questions.size).toBeGreaterThan(18_000);
+    expect(Math.max(...questions.values())).toBeLessThanOrEqual(10);
   });
 
   test('impossible options throw EmptySpaceError naming the flags', () => {

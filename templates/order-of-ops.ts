@@ -8,6 +8,7 @@ import {
   type MistakeKind,
   type QuestionSpace,
   locateBlock,
+  type Stratum,
   type Template,
   requireOrderedRanges,
 } from './template.js';
@@ -247,12 +248,23 @@ interface Block {
   readonly radices: readonly number[][];
 }
 
+/**
+ * The share of draws expressions of `terms` numbers get, relative to the others: (terms - 1)^2. Two-number
+ * expressions (a op b) exercise no order of operations and their space is tiny (576 questions by default), so they
+ * are a small share (1 in 14 by default) instead of a third that repeats each question dozens of times.
+ */
+export function termsWeight(terms: number): number {
+  return (terms - 1) ** 2;
+}
+
 class OrderOfOpsSpace implements QuestionSpace {
   readonly size: number;
+  readonly strata: readonly Stratum[];
   private readonly blocks: Block[] = [];
   private readonly blockStarts: number[] = [];
-  /** Per number of terms, the index range of its blocks, so that draw() gives each length an equal share. */
-  private readonly termRanges: { start: number; size: number }[] = [];
+  /** Per number of terms, the index range of its blocks, so that draw() gives each length its share. */
+  private readonly termRanges: { start: number; size: number; terms: number }[] = [];
+  private readonly termWeights: number[];
   private readonly operators: Operator[];
   readonly largestBound: number;
 
@@ -296,10 +308,12 @@ class OrderOfOpsSpace implements QuestionSpace {
         this.blockStarts.push(start);
         start = productSize([start + size]);
       }
-      if (start > termsStart) this.termRanges.push({ start: termsStart, size: start - termsStart });
+      if (start > termsStart) this.termRanges.push({ start: termsStart, size: start - termsStart, terms });
     }
     this.size = start;
     this.largestBound = largestBound;
+    this.termWeights = this.termRanges.map((range) => termsWeight(range.terms));
+    this.strata = this.termRanges.map((range, index) => ({ size: range.size, weight: this.termWeights[index] as number }));
   }
 
   private decodeOperators(code: number, terms: number): Operator[] {
@@ -311,10 +325,14 @@ class OrderOfOpsSpace implements QuestionSpace {
     return operators;
   }
 
-  /** Each number of terms equally often, then uniform inside. */
+  /** A number of terms by `termsWeight`, then uniform inside. */
   draw(rng: Rng): number {
-    const range = this.termRanges[rng.below(this.termRanges.length)] as { start: number; size: number };
+    const range = this.termRanges[rng.weighted(this.termWeights)] as { start: number; size: number };
     return range.start + rng.below(range.size);
+  }
+
+  factKey(index: number): string {
+    return this.item(index).factKey;
   }
 
   item(index: number): MathItem {
@@ -387,6 +405,10 @@ class OrderOfOpsItem implements MathItem {
   // Built on demand: most output formats never read them.
   get fact(): string {
     return `${this.expression} = ${this.answer}`;
+  }
+
+  get factKey(): string {
+    return canonicalExpression(this.root);
   }
 
   get meta(): Readonly<Record<string, unknown>> {
@@ -501,6 +523,43 @@ function steps(root: Node, precedence: boolean, answer: string): string {
   return text;
 }
 
+/**
+ * The expression up to the order of + and × operands and redundant parentheses: a sum is the sorted list of its
+ * signed terms, a product the sorted lists of its factors above and below the line. 3 + 4 × 5, (5 × 4) + 3 and
+ * 4 × 5 + 3 are one fact; 3 - (4 - 5) and 3 + 5 - 4 are one too, since they add the same signed numbers.
+ */
+function canonicalExpression(node: Node): string {
+  if (node.operator === undefined) return String(node.value);
+  if (node.operator === '+' || node.operator === '-') {
+    const terms: string[] = [];
+    collectTerms(node, true, terms);
+    return `(${terms.sort().join(' ')})`;
+  }
+  const above: string[] = [];
+  const below: string[] = [];
+  collectFactors(node, above, below);
+  return `[${above.sort().join(' ')} / ${below.sort().join(' ')}]`;
+}
+
+function collectTerms(node: Node, positive: boolean, into: string[]): void {
+  if (node.operator === '+' || node.operator === '-') {
+    collectTerms(node.left as Node, positive, into);
+    collectTerms(node.right as Node, node.operator === '+' ? positive : !positive, into);
+  } else {
+    into.push(`${positive ? '+' : '-'}${canonicalExpression(node)}`);
+  }
+}
+
+function collectFactors(node: Node, above: string[], below: string[]): void {
+  if (node.operator === '*' || node.operator === '/') {
+    collectFactors(node.left as Node, above, below);
+    if (node.operator === '*') collectFactors(node.right as Node, above, below);
+    else collectFactors(node.right as Node, below, above);
+  } else {
+    above.push(canonicalExpression(node));
+  }
+}
+
 /** The operations under `node`, children before parents. */
 function collectOperations(node: Node, into: Node[]): void {
   if (node.operator === undefined) return;
@@ -524,6 +583,8 @@ export const orderOfOps: Template<OrderOfOpsConfig> = {
   name: 'order-of-ops',
   description: 'integer expressions with + - * / and nested parentheses, e.g. 3 + 4 * (5 - 2) = ?; divisions are exact',
   config: OrderOfOpsConfig,
+  distinctQuestion: 'expression text (reordered or regrouped expressions of one computation are held out together)',
+  testAnswers: 'number',
   space(config) {
     requireOrderedRanges('order-of-ops', config, ['terms', 'operand']);
     const space = new OrderOfOpsSpace(config);

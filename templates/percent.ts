@@ -3,12 +3,14 @@ import { gcd, Rational } from './rational.js';
 import type { Rng } from './rng.js';
 import {
   EmptySpaceError,
+  multiplicativeFactKey,
   productSize,
   type MathItem,
   type Mistake,
   type MistakeKind,
   type QuestionSpace,
   locateBlock,
+  type Stratum,
   type Template,
   requireOrderedRanges,
 } from './template.js';
@@ -78,6 +80,7 @@ interface Segment {
 
 class PercentSpace implements QuestionSpace {
   readonly size: number;
+  readonly strata: readonly Stratum[];
   private readonly segments: Segment[] = [];
   private readonly segmentStarts: number[] = [];
   /** Per requested kind, the index range its shapes occupy, so that draw() can give each kind an equal share. */
@@ -108,6 +111,7 @@ class PercentSpace implements QuestionSpace {
       if (start > kindStart) this.kindRanges.push({ start: kindStart, size: start - kindStart });
     }
     this.size = start;
+    this.strata = this.kindRanges.map((range) => ({ size: range.size, weight: 1 }));
   }
 
   /** Kinds equally often, then uniform inside a kind. */
@@ -123,6 +127,20 @@ class PercentSpace implements QuestionSpace {
     const base = row.unit * (row.firstMultiple + offset - row.start);
     return new PercentItem(segment.shape, row.percent, base);
   }
+
+  factKey(index: number): string {
+    return this.item(index).factKey;
+  }
+}
+
+/**
+ * Every shape states one fact "P% of base = part" with P the percent the part is of the base: p for percent-of and
+ * reverse-percent, 100 - p after a decrease or discount, 100 + p after an increase. The key is that product with its
+ * factors unordered, so "What is 20% of 50?", "10 is 20% of what number?" and "What is 50% of 20?" are held out together.
+ */
+function percentFactKey(shape: Shape, percent: number, base: number): string {
+  const multiplier = shape === 'percent-increase' ? 100 + percent : shape === 'percent-decrease' || shape === 'discount' ? 100 - percent : percent;
+  return `%${multiplicativeFactKey(multiplier, base)}`;
 }
 
 /** The value itself when its decimal expansion terminates, else rounded to hundredths (only wrong answers need that). */
@@ -215,6 +233,10 @@ class PercentItem implements MathItem {
       case 'discount':
         return `${base} less ${p}% is ${other}`;
     }
+  }
+
+  get factKey(): string {
+    return percentFactKey(this.shape, this.percent, this.base);
   }
 
   /** `unit` is "%" for percent-change answers ("25%") and "$" for discount answers (a plain number of dollars). */
@@ -355,6 +377,8 @@ export const percent: Template<PercentConfig> = {
   name: 'percent',
   description: 'percent of a number, percent increase and decrease, reverse percent and discounts, all exact',
   config: PercentConfig,
+  distinctQuestion: 'question text (the shapes of one fact are distinct questions, held out together)',
+  testAnswers: 'text',
   space(config) {
     requireOrderedRanges('percent', config, ['percent', 'base']);
     if (Math.ceil(config.minPercent / config.percentStep) * config.percentStep > config.maxPercent) {

@@ -1,4 +1,5 @@
 import { availableParallelism } from 'node:os';
+import { InvalidOptionError } from '../src/core/errors.js';
 import { AtomicFile } from '../src/core/io/write-jsonl.js';
 import type { Progress } from '../src/core/progress.js';
 import {
@@ -34,15 +35,25 @@ export interface GenSummary {
   shard: string;
   out: string;
   lines: number;
+  /** Distinct questions in --out (never more than `lines`); what counts as distinct is `distinctQuestion`. */
   uniqueQuestions: number;
   uniqueExact: boolean;
+  /** The family's unit of distinctness, e.g. `question text` (arith) or `problem: scenario and numbers` (word). */
+  distinctQuestion: string;
   spaceSize: number;
   trainingSpaceSize: number | null;
   heldOutShare: number;
   negatives: Record<string, number>;
-  test: { out: string; lines: number; uniqueQuestions: number } | null;
+  /**
+   * The held-out test set. It is disjoint from every training file written with a held-out share of at least
+   * `heldOutShare` (the same fact keys are reserved there), not from one written with a smaller share.
+   */
+  test: { out: string; lines: number; uniqueQuestions: number; heldOutShare: number; seconds: number; itemsPerSecond: number } | null;
+  /** Time spent writing --out, and its rate; the test set has its own. */
   seconds: number;
   itemsPerSecond: number;
+  /** The whole run, both files included. */
+  totalSeconds: number;
 }
 
 interface Sink {
@@ -83,14 +94,28 @@ async function drain(chunks: Iterable<string> | AsyncIterable<string>, sink: Sin
 }
 
 /**
- * Runs one generation plan: the training (or test-format) file and optionally a held-out test file. Every output is
- * opened before any item is made, so an unwritable path fails at once, and committed only when complete.
+ * Runs one generation plan: the training (or test-format) file and optionally a held-out test file. Every check that
+ * can fail (space too small, test share too small) runs and every output is opened before any item is made, and the
+ * test set is written before training, so a test set the share cannot supply never costs a training run. Outputs are
+ * committed only when both are complete.
  */
 export async function runGen(plan: GenerationPlan, outputs: GenOutputs): Promise<GenSummary> {
   const started = performance.now();
   const generator = new ItemGenerator(plan);
   const testOnly = plan.format.name === 'test';
-  if (!testOnly) generator.checkFeasible();
+  const testCount = outputs.testOut === undefined ? 0 : (outputs.testCount ?? 0);
+  if (testOnly && outputs.testOut !== undefined) {
+    throw new InvalidOptionError(
+      '--test-out',
+      '--format test already writes held-out questions to --out; a second test file would repeat the same questions',
+      'Drop --test-out, or write training with another --format and the test set with --test-out.',
+    );
+  }
+  if (testOnly) generator.checkTestFeasible(plan.count);
+  else {
+    generator.checkFeasible();
+    if (outputs.testOut !== undefined) generator.checkTestFeasible(testCount);
+  }
 
   const sinks: Sink[] = [];
   try {
@@ -99,6 +124,24 @@ export async function runGen(plan: GenerationPlan, outputs: GenOutputs): Promise
     const testSink = outputs.testOut === undefined ? undefined : await openSink(outputs.testOut);
     if (testSink) sinks.push(testSink);
 
+    let test: GenSummary['test'] = null;
+    if (testSink && outputs.testOut !== undefined) {
+      const testStarted = performance.now();
+      const testStats: ChunkStats = { lines: 0, questions: { add: () => {} }, negatives: new Map() };
+      await drain(testChunks(generator, testCount, { start: 0, end: testCount }, testStats), testSink, outputs, () => {});
+      const seconds = (performance.now() - testStarted) / 1000;
+      // Test questions are distinct by construction: one per line.
+      test = {
+        out: outputs.testOut,
+        lines: testStats.lines,
+        uniqueQuestions: testStats.lines,
+        heldOutShare: plan.heldOutShare,
+        seconds,
+        itemsPerSecond: rate(testStats.lines, seconds),
+      };
+    }
+
+    const mainStarted = performance.now();
     const range = shardRange(plan.count, plan.shard);
     const questions = new QuestionCounter(generator.space.size);
     const stats: ChunkStats = { lines: 0, questions, negatives: new Map() };
@@ -118,19 +161,11 @@ export async function runGen(plan: GenerationPlan, outputs: GenOutputs): Promise
         ? parallelTrainingChunks(plan, range, stats, workers, outputs.signal)
         : trainingChunks(generator, range, stats);
     await drain(chunks, main, outputs, report);
+    const seconds = (performance.now() - mainStarted) / 1000;
 
-    let test: GenSummary['test'] = null;
-    if (testSink && outputs.testOut !== undefined) {
-      const testCount = outputs.testCount ?? 0;
-      const testQuestions = new QuestionCounter(generator.space.size);
-      const testStats: ChunkStats = { lines: 0, questions: testQuestions, negatives: new Map() };
-      await drain(testChunks(generator, testCount, { start: 0, end: testCount }, testStats), testSink, outputs, () => {});
-      test = { out: outputs.testOut, lines: testStats.lines, uniqueQuestions: testQuestions.count() };
-    }
     for (const sink of sinks) await sink.commit();
     progress?.done();
 
-    const seconds = (performance.now() - started) / 1000;
     return {
       family: plan.template.name,
       format: plan.format.name,
@@ -138,18 +173,25 @@ export async function runGen(plan: GenerationPlan, outputs: GenOutputs): Promise
       shard: `${plan.shard.index}/${plan.shard.count}`,
       out: outputs.out,
       lines: stats.lines,
-      uniqueQuestions: questions.count(),
-      uniqueExact: questions.exact,
+      // Test-format lines are distinct by construction; a sketch's estimate may overshoot, never past the line count.
+      uniqueQuestions: testOnly ? stats.lines : Math.min(questions.count(), stats.lines),
+      uniqueExact: testOnly || questions.exact,
+      distinctQuestion: plan.template.distinctQuestion,
       spaceSize: generator.space.size,
       trainingSpaceSize: generator.trainingSize() ?? null,
       heldOutShare: plan.heldOutShare,
       negatives: plan.format.usesNegatives ? Object.fromEntries([...stats.negatives].sort(([a], [b]) => a.localeCompare(b))) : {},
       test,
       seconds,
-      itemsPerSecond: seconds > 0 ? stats.lines / seconds : 0,
+      itemsPerSecond: rate(stats.lines, seconds),
+      totalSeconds: (performance.now() - started) / 1000,
     };
   } catch (error) {
     await Promise.all(sinks.map((sink) => sink.discard()));
     throw error;
   }
+}
+
+function rate(lines: number, seconds: number): number {
+  return seconds > 0 ? lines / seconds : 0;
 }

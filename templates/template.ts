@@ -36,6 +36,12 @@ export interface MathItem {
   readonly difficulty: number;
   /** The fact the item was derived from, e.g. `79-7=72`. */
   readonly fact: string;
+  /**
+   * The item's math content in canonical form, the same for questions that differ only in names, nouns, wording,
+   * variable letters, sides or the order of + and × operands, and for the find-x forms of one fact (`x+5=12` and
+   * `7+5=?` both teach 7+5=12). Held-out reservation hashes it, so a test question is never a rewording of training.
+   */
+  readonly factKey: string;
   /** The worked solution ending in the final answer, with `answer` put in place of the gold answer. */
   solution(answer: string): string;
   /** Wrong answers a realistic solver makes; the generator picks one that differs from the gold answer. */
@@ -45,11 +51,17 @@ export interface MathItem {
 }
 
 /**
- * The distinct questions a family can make under one configuration, indexed 0..size-1. `item(k)` is pure, and
- * different indices give different question strings, so walking a permutation of the indices never repeats a question.
+ * The distinct questions a family can make under one configuration, indexed 0..size-1. `item(k, variant)` is pure, and
+ * different indices give different question strings whatever the variants, so walking a permutation of the indices
+ * never repeats a question.
  */
 export interface QuestionSpace {
   readonly size: number;
+  /**
+   * True when the variant passed to `item` changes the surface (names, nouns, wording, variable letters) but never the
+   * math: then an index stands for one problem told many ways, and lines depend on more than the index.
+   */
+  readonly surfaceVariants?: boolean;
   /**
    * Consecutive blocks of the space (sizes sum to `size`) with the share of draws each gets. A --unique walk
    * interleaves blocks by weight, so a unique set has the family's mix rather than one dominated by its largest block.
@@ -58,7 +70,10 @@ export interface QuestionSpace {
   readonly strata?: readonly Stratum[];
   /** A question index drawn with the family's natural distribution (uniform unless the family says otherwise). */
   draw(rng: Rng): number;
-  item(index: number): MathItem;
+  /** Question `index` told in surface variant `variant` (any integer in [0, 2^32); spaces without variants ignore it). */
+  item(index: number, variant?: number): MathItem;
+  /** `item(index, v).factKey` for every v, computed without rendering the question where the family can. */
+  factKey(index: number): string;
 }
 
 /** A block of a question space and its share of the family's natural distribution. */
@@ -75,6 +90,36 @@ export interface Template<Config = unknown> {
   readonly config: z.ZodType<Config>;
   /** The question space for a validated configuration; throws EmptySpaceError when the options admit no question. */
   space(config: Config): QuestionSpace;
+  /** What one distinct question of the space is, as unique counts and --unique mean it, e.g. `question text`. */
+  readonly distinctQuestion: string;
+  /**
+   * The JSON type of gold answers in test files, one per family so columnar readers (Arrow, HF datasets) see one
+   * type: `number` for families whose answers are always integers (the notebook's test format), `text` otherwise.
+   */
+  readonly testAnswers: TestAnswers;
+}
+
+/** How a family's test files hold gold answers. */
+export type TestAnswers = 'number' | 'text';
+
+/**
+ * The canonical key of an additive fact p + q = s, given two of its addends: one key for the whole fact family
+ * (p + q, q + p, s - p, s - q and their find-x forms).
+ */
+export function additiveFactKey(p: string | number, q: string | number): string {
+  const [low, high] = orderedPair(p, q);
+  return `${low}+${high}`;
+}
+
+/** The canonical key of a multiplicative fact p × q = s, given its two factors (p × q, q × p, s ÷ p, s ÷ q). */
+export function multiplicativeFactKey(p: string | number, q: string | number): string {
+  const [low, high] = orderedPair(p, q);
+  return `${low}*${high}`;
+}
+
+function orderedPair(p: string | number, q: string | number): [string, string] {
+  const [x, y] = [String(p), String(q)];
+  return x <= y ? [x, y] : [y, x];
 }
 
 /** The family's options admit no question at all (for example min > max, or a result range nothing fits in). */

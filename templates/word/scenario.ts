@@ -1,3 +1,4 @@
+import { mix32 } from '../../src/core/hash.js';
 import { Rational } from '../rational.js';
 
 /** An operator as a worked solution writes it: `3 x $4`, `$20 - $14`, `180 / 20`. */
@@ -32,9 +33,10 @@ export interface Step<Params> {
 }
 
 /**
- * One story template: its questions are the product of independent finite choices made through `Choices`, in the
- * same order and with the same ranges for every index, so each question is one mixed-radix number. Every choice must
- * show in the question text, so different choices give different questions.
+ * One story template: its questions are the product of independent finite math choices made through `Choices`, in
+ * the same order and with the same ranges for every index, so each question is one mixed-radix number. Every math
+ * choice must show in the question text, so different choices give different questions; everything that only
+ * changes the telling goes through `choices.surface`.
  */
 export interface Scenario<Params> {
   /** Kebab-case id, the value of `--scenarios` and of `meta.scenario`. */
@@ -50,14 +52,52 @@ export interface Scenario<Params> {
 }
 
 /**
- * The choices of one question, read one digit at a time. Built without digits it records the radices instead
- * (every read returns its smallest value), which is how a scenario's radices are found.
+ * Choices that change how a story is told but never its numbers: names, nouns, places, units, the phrasing. They come
+ * from the item's surface variant, not from its index, so one index is one problem however it is told, and a list
+ * may depend on the numbers already chosen (a sandbox only when the square is small).
+ */
+export class SurfaceChoices {
+  private state: number;
+
+  constructor(variant: number) {
+    this.state = variant >>> 0;
+  }
+
+  /** A choice among `radix` options, 0..radix-1 (a modulo bias of radix / 2^32 does not matter for wording). */
+  index(radix: number): number {
+    if (!(radix >= 1) || !Number.isSafeInteger(radix)) throw new RangeError(`choice among ${radix} options`);
+    this.state = mix32(this.state + 0x9e3779b9);
+    return this.state % radix;
+  }
+
+  /** An element of a non-empty list. */
+  pick<T>(items: readonly T[]): T {
+    return items[this.index(items.length)] as T;
+  }
+
+  /** An element of the list other than `taken`, which must be in it. */
+  pickOther<T>(items: readonly T[], taken: T): T {
+    const index = this.index(items.length - 1);
+    return items[index >= items.indexOf(taken) ? index + 1 : index] as T;
+  }
+}
+
+/**
+ * The math choices of one question, read one digit at a time, and its surface choices (`surface`). Built without
+ * digits it records the radices instead (every read returns its smallest value), which is how a scenario's radices
+ * are found.
  */
 export class Choices {
   readonly radices: number[] = [];
+  readonly surface: SurfaceChoices;
   private position = 0;
 
-  constructor(private readonly digits: readonly number[] | undefined = undefined) {}
+  constructor(
+    private readonly digits: readonly number[] | undefined = undefined,
+    variant = 0,
+  ) {
+    this.surface = new SurfaceChoices(variant);
+  }
 
   /** A choice among `radix` options, 0..radix-1. */
   index(radix: number): number {

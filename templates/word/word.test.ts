@@ -25,6 +25,7 @@ import type { ClassParams, MeanScoreParams, NeededScoreParams, RatioParams, Reci
 import type { DeparturesParams, EventParams, WeeklyHoursParams } from './scenarios/time.js';
 import type { FlourParams, GlassesParams, LapsParams, RibbonParams } from './scenarios/units.js';
 import { WordConfig, WordItem, word } from './word.js';
+import { articleFor } from './words.js';
 
 const r = (num: number, den = 1) => Rational.of(num, den);
 
@@ -480,5 +481,81 @@ describe('word space', () => {
     expect(item).toBeInstanceOf(WordItem);
     expect(Object.hasOwn(item, 'solution')).toBe(false);
     expect(Object.hasOwn(item, 'mistakes')).toBe(false);
+  });
+});
+
+describe('stories are believable', () => {
+  /** Every item of a scenario under a few variants, for exhaustive checks of small scenarios. */
+  function* told(id: string, maxQuantity = 20, variants = 3): Generator<WordItem> {
+    const space = spaceOf({ scenarios: id, maxQuantity });
+    for (let index = 0; index < space.size; index += 1) {
+      for (let variant = 0; variant < variants; variant += 1) yield space.item(index, variant * 7919 + index) as WordItem;
+    }
+  }
+
+  test.each([5, 20, 100])('age-siblings: aunts and uncles are adults older than the main person; babysitters 14 to 70 minding a child (max %i)', (maxQuantity) => {
+    let relatives = 0;
+    let sitters = 0;
+    for (const item of told('age-siblings', maxQuantity, 2)) {
+      const p = item.params as SiblingsParams;
+      const third = p.times * (p.age - p.gap);
+      if (p.third === 'babysitter') {
+        sitters += 1;
+        expect(third, item.question).toBeGreaterThanOrEqual(14);
+        expect(third, item.question).toBeLessThanOrEqual(70);
+        expect(p.age, item.question).toBeLessThanOrEqual(12);
+        expect(third, item.question).toBeGreaterThan(p.age);
+      } else {
+        relatives += 1;
+        expect(['aunt', 'uncle']).toContain(p.third);
+        expect(third, item.question).toBeGreaterThanOrEqual(18);
+        expect(third, item.question).toBeGreaterThan(p.age);
+      }
+    }
+    expect(relatives).toBeGreaterThan(0);
+    expect(sitters).toBeGreaterThan(0);
+  });
+
+  test('events last as long as such events do: no 32-minute movies', () => {
+    const minutes: Record<string, [number, number]> = { movie: [75, 210], talk: [10, 60], round: [10, 210], class: [30, 180], set: [15, 90] };
+    for (const maxQuantity of [5, 20, 100]) {
+      for (const item of told('event-length', maxQuantity, 2)) {
+        const p = item.params as EventParams;
+        const [low, high] = minutes[p.kind.session.singular]!;
+        expect(p.length >= low && p.length <= high, item.question).toBe(true);
+      }
+    }
+  });
+
+  test('lawn features have believable sizes: no 18-meter sandbox', () => {
+    const largest: Record<string, Record<string, number>> = {
+      meter: { 'flower bed': 2, sandbox: 3, shed: 6, patio: 10, pool: 25, pond: 100 },
+      foot: { 'flower bed': 6, sandbox: 10, shed: 20, patio: 30, pool: 80, pond: 300 },
+    };
+    for (const item of told('lawn-area', 100, 2)) {
+      const p = item.params as LawnParams;
+      expect(p.side <= largest[p.unit.singular]![p.feature]!, item.question).toBe(true);
+    }
+  });
+
+  test('ferries leave from a pier, trains from a station', () => {
+    for (const item of told('departures', 20, 5)) {
+      const p = item.params as DeparturesParams;
+      if (p.vehicle.singular === 'ferry') expect(p.terminal).toBe('the pier');
+      expect(item.question).not.toMatch(/ferry leaves the (bus )?station/);
+    }
+  });
+
+  test('"an" before numbers read with a vowel sound (an 8, an 11, an 18, an 80, an 800), "a" before the others', () => {
+    expect([8, 11, 18, 80, 85, 800, 8000, 11_000, 18_500, '8.5', '$80', '18%'].map(articleFor)).toEqual(Array(12).fill('an'));
+    expect([1, 7, 10, 12, 17, 19, 100, 110, 1100, 1800, '$7.50', '25%'].map(articleFor)).toEqual(Array(12).fill('a'));
+    const space = spaceOf({ maxQuantity: 100 });
+    const rng = rngFor(13, 0);
+    for (let draw = 0; draw < 40_000; draw += 1) {
+      const question = space.item(space.draw(rng), rng.nextU32()).question;
+      for (const match of question.matchAll(/\b(an?) \$?(\d+)/gi)) {
+        expect(match[1]!.toLowerCase(), question).toBe(articleFor(match[2]!));
+      }
+    }
   });
 });

@@ -14,7 +14,7 @@ import {
   productSize,
   requireOrderedRanges,
 } from '../template.js';
-import { type AnyScenario, Choices, radicesOf } from './scenario.js';
+import { type AnyScenario, Choices, type Given, radicesOf } from './scenario.js';
 import { scenarios } from './scenarios/index.js';
 import { type Fault, answerText, evaluate, sentences, works } from './solve.js';
 
@@ -47,9 +47,14 @@ class Plan {
   readonly slips: Fault[] = [];
   readonly slipUp: Fault;
   readonly slipDown: Fault;
+  /** Every number the story states or the solver must know, once each: what its math is made of. */
+  readonly givens: Given<unknown>[] = [];
 
   constructor(readonly scenario: AnyScenario) {
     const { steps } = scenario;
+    for (const step of steps) {
+      for (const operand of step.operands) if (typeof operand !== 'number' && !this.givens.includes(operand)) this.givens.push(operand);
+    }
     const unit = typeof scenario.unit === 'string' ? scenario.unit : undefined;
     this.meta = Object.freeze({ scenario: scenario.id, theme: scenario.theme, steps: steps.length, unit });
     steps.forEach((step, index) => {
@@ -61,6 +66,16 @@ class Plan {
     });
     this.slipUp = { kind: 'off-by-one', step: steps.length - 1, delta: 1 };
     this.slipDown = { kind: 'off-by-one', step: steps.length - 1, delta: -1 };
+  }
+
+  /**
+   * The story's math: scenario, answer and the multiset of its numbers. Names, nouns, units and phrasing are left out,
+   * and so is which number plays which part, so two tellings of one problem (or a problem with two numbers swapped and
+   * the same answer) are held out together.
+   */
+  factKeyOf(params: unknown, answer: string): string {
+    const numbers = this.givens.map((given) => given.value(params).toString()).sort();
+    return `${this.scenario.id}:${answer}:${numbers.join(',')}`;
   }
 
   metaOf(params: unknown): Readonly<Record<string, unknown>> {
@@ -76,9 +91,13 @@ interface Block {
   readonly size: number;
 }
 
-/** The word-problem space: one block per selected scenario, each a product of its independent choices. */
+/**
+ * The word-problem space: one block per selected scenario, each a product of its independent math choices. Names,
+ * nouns and phrasing come from the surface variant, so an index is one problem (scenario and numbers), however told.
+ */
 class WordSpace implements QuestionSpace {
   readonly size: number;
+  readonly surfaceVariants = true;
   readonly strata: readonly Stratum[];
   private readonly blocks: Block[] = [];
   private readonly blockStarts: number[];
@@ -105,13 +124,25 @@ class WordSpace implements QuestionSpace {
     return block.start + rng.below(block.size);
   }
 
-  item(index: number): MathItem {
+  item(index: number, variant = 0): WordItem {
+    const block = this.blockOf(index);
+    const digits = decodeMixedRadix(index - block.start, block.radices);
+    return new WordItem(block.plan, block.plan.scenario.choose(new Choices(digits, variant), this.maxQuantity));
+  }
+
+  factKey(index: number): string {
+    const block = this.blockOf(index);
+    const params = block.plan.scenario.choose(new Choices(decodeMixedRadix(index - block.start, block.radices)), this.maxQuantity);
+    const values = evaluate(block.plan.scenario.steps, params);
+    if (!values) throw new Error(`word scenario ${block.plan.scenario.id} made a story whose gold chain is invalid`);
+    return block.plan.factKeyOf(params, answerText(values[values.length - 1] as Rational));
+  }
+
+  private blockOf(index: number): Block {
     if (!(index >= 0 && index < this.size) || !Number.isInteger(index)) {
       throw new RangeError(`question index ${index} outside [0, ${this.size})`);
     }
-    const block = this.blocks[locateBlock(this.blockStarts, index)] as Block;
-    const digits = decodeMixedRadix(index - block.start, block.radices);
-    return new WordItem(block.plan, block.plan.scenario.choose(new Choices(digits), this.maxQuantity));
+    return this.blocks[locateBlock(this.blockStarts, index)] as Block;
   }
 }
 
@@ -141,6 +172,10 @@ export class WordItem implements MathItem {
 
   get scenario(): AnyScenario {
     return this.plan.scenario;
+  }
+
+  get factKey(): string {
+    return this.plan.factKeyOf(this.params, this.answer);
   }
 
   /** The step chain, `3 x $4 = $12; $12 + $2 = $14; $20 - $14 = $6`. */
@@ -240,5 +275,7 @@ export const word: Template<WordConfig> = {
   name: 'word',
   description: 'multi-step word problems (money, rates, ages, units, geometry, time, sharing) with worked solutions',
   config: WordConfig,
+  distinctQuestion: 'problem: scenario and numbers (names, nouns, units and phrasing are drawn freely for each item)',
+  testAnswers: 'text',
   space: (config) => new WordSpace(selectScenarios(config), config.maxQuantity),
 };

@@ -66,3 +66,20 @@ export const year = noun('year');
 export const foot = noun('foot', 'feet');
 export const liter = noun('liter');
 export const kilogram = noun('kilogram');
+
+/**
+ * The indefinite article for a number as it is read aloud: `an` before eight, eleven, eighteen, eighty-something and
+ * eight hundred (also as thousands: an 18,000), `a` otherwise. Accepts `18`, `8.5` or `$80`.
+ */
+export function articleFor(value: number | string): 'a' | 'an' {
+  const digits = /\d+/.exec(String(value))?.[0] ?? '';
+  const lead = Number(digits.slice(0, digits.length % 3 || 3));
+  if (lead >= 100) return Math.floor(lead / 100) === 8 ? 'an' : 'a';
+  if (lead >= 10) return lead === 11 || lead === 18 || Math.floor(lead / 10) === 8 ? 'an' : 'a';
+  return lead === 8 ? 'an' : 'a';
+}
+
+/** A number with its article: `a 12`, `an 18`, `an 8.5`. */
+export function withArticle(value: number | string): string {
+  return `${articleFor(value)} ${value}`;
+}

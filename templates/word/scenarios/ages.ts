@@ -28,9 +28,9 @@ export const ageFutureSum: Scenario<FutureSumParams> = {
   unit: 'years',
   choose(choices, maxQuantity) {
     return {
-      phrasing: choices.index(futureSumPhrasings.length),
-      person: choices.pick(people),
-      relative: choices.pick(futureSumRelatives),
+      phrasing: choices.surface.index(futureSumPhrasings.length),
+      person: choices.surface.pick(people),
+      relative: choices.surface.pick(futureSumRelatives),
       // A child of 6 to 12 and a factor of 3 to 5 keep the relative between 18 and 60.
       age: choices.int(6, 12),
       times: choices.int(3, 5),
@@ -76,9 +76,9 @@ export const ageAgo: Scenario<AgoParams> = {
   theme: 'ages',
   unit: 'years',
   choose(choices, maxQuantity) {
-    const phrasing = choices.index(agoPhrasings.length);
-    const person = choices.pick(people);
-    const partner = choices.pickOther(people, person);
+    const phrasing = choices.surface.index(agoPhrasings.length);
+    const person = choices.surface.pick(people);
+    const partner = choices.surface.pickOther(people, person);
     const gap = choices.int(1, maxQuantity);
     const years = choices.int(1, maxQuantity);
     // The partner was at least 1 that many years ago.
@@ -107,7 +107,52 @@ export interface SiblingsParams {
 
 const siblingsKit = stepKit<SiblingsParams>();
 const siblingsYounger = ['sister', 'brother', 'cousin'];
-const siblingsThird = ['aunt', 'uncle', 'babysitter'];
+const siblingsRelatives = ['aunt', 'uncle'];
+
+/** A family's numbers: the third person's multiple of the younger one's age, that age, and the gap to the main person. */
+interface SiblingsCase {
+  readonly times: number;
+  readonly youngerAge: number;
+  readonly gap: number;
+}
+
+/** An aunt or uncle is an adult older than the main person. */
+function relativeFits({ times, youngerAge, gap }: SiblingsCase): boolean {
+  const third = times * youngerAge;
+  return third >= 18 && third > youngerAge + gap;
+}
+
+/** A babysitter is 14 to 70 and looks after a child of 12 or less who is younger than the sitter. */
+function sitterFits({ times, youngerAge, gap }: SiblingsCase): boolean {
+  const third = times * youngerAge;
+  const age = youngerAge + gap;
+  return age <= 12 && third >= 14 && third <= 70 && third > age;
+}
+
+const siblingsCaseCache = new Map<number, readonly SiblingsCase[]>();
+
+/**
+ * Every (times, younger age, gap) with younger age and gap up to maxQuantity that suits an aunt, an uncle or a
+ * babysitter; one math choice among them, so no index tells of a 3-year-old aunt (issue review 1.4).
+ */
+function siblingsCases(maxQuantity: number): readonly SiblingsCase[] {
+  let cases = siblingsCaseCache.get(maxQuantity);
+  if (!cases) {
+    const found: SiblingsCase[] = [];
+    for (let times = 2; times <= 4; times += 1) {
+      for (let youngerAge = 1; youngerAge <= maxQuantity; youngerAge += 1) {
+        for (let gap = 1; gap <= maxQuantity; gap += 1) {
+          const candidate = { times, youngerAge, gap };
+          if (relativeFits(candidate) || sitterFits(candidate)) found.push(candidate);
+        }
+      }
+    }
+    cases = found;
+    siblingsCaseCache.set(maxQuantity, cases);
+  }
+  return cases;
+}
+
 const timesWords: Record<number, string> = { 2: 'twice', 3: 'three times', 4: 'four times' };
 const siblingsPhrasings: readonly ((params: SiblingsParams) => string)[] = [
   ({ person, younger, third, times, age, gap }) =>
@@ -123,13 +168,13 @@ export const ageSiblings: Scenario<SiblingsParams> = {
   theme: 'ages',
   unit: 'years',
   choose(choices, maxQuantity) {
-    const phrasing = choices.index(siblingsPhrasings.length);
-    const person = choices.pick(people);
-    const younger = choices.pick(siblingsYounger);
-    const third = choices.pick(siblingsThird);
-    const times = choices.int(2, 4);
-    const youngerAge = choices.int(1, maxQuantity);
-    const gap = choices.int(1, maxQuantity);
+    const phrasing = choices.surface.index(siblingsPhrasings.length);
+    const person = choices.surface.pick(people);
+    const younger = choices.surface.pick(siblingsYounger);
+    const family = choices.pick(siblingsCases(maxQuantity));
+    const thirds = [...(relativeFits(family) ? siblingsRelatives : []), ...(sitterFits(family) ? ['babysitter'] : [])];
+    const third = choices.surface.pick(thirds);
+    const { times, youngerAge, gap } = family;
     return { phrasing, person, younger, third, times, age: youngerAge + gap, gap };
   },
   question: (params) => phrase(siblingsPhrasings, params),
@@ -168,9 +213,9 @@ export const ageBorn: Scenario<BornParams> = {
   theme: 'ages',
   unit: 'years',
   choose(choices, maxQuantity) {
-    const phrasing = choices.index(bornPhrasings.length);
-    const person = choices.pick(people);
-    const parent = choices.pick(bornParents);
+    const phrasing = choices.surface.index(bornPhrasings.length);
+    const person = choices.surface.pick(people);
+    const parent = choices.surface.pick(bornParents);
     const atBirth = choices.int(18, 17 + maxQuantity);
     const age = choices.int(1, maxQuantity);
     const later = age + choices.int(1, maxQuantity);

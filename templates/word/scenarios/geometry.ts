@@ -1,6 +1,6 @@
 import { type Scenario, phrase, stepKit } from '../scenario.js';
 import { dollars } from '../solve.js';
-import { type Noun, type Person, agree, count, foot, noun, people } from '../words.js';
+import { type Noun, type Person, agree, count, foot, noun, people, withArticle } from '../words.js';
 
 const lengthUnits: readonly Noun[] = [noun('meter'), foot];
 const box = noun('box', 'boxes');
@@ -24,7 +24,7 @@ const fencePhrasings: readonly ((params: FenceParams) => string)[] = [
   ({ person, place, unit, length, width, price }) =>
     `${person.name} wants to put a fence around a rectangular ${place} measuring ${length} by ${width} ${unit.plural}. If fencing is ${dollars(price)} a ${unit.singular}, what is the total cost in dollars?`,
   ({ person, place, unit, length, width, price }) =>
-    `What does ${person.name} pay to fence a ${length}-${unit.singular} by ${width}-${unit.singular} rectangular ${place} at ${dollars(price)} per ${unit.singular} of fencing?`,
+    `What does ${person.name} pay to fence ${withArticle(length)}-${unit.singular} by ${width}-${unit.singular} rectangular ${place} at ${dollars(price)} per ${unit.singular} of fencing?`,
 ];
 
 export const fenceCost: Scenario<FenceParams> = {
@@ -33,10 +33,10 @@ export const fenceCost: Scenario<FenceParams> = {
   unit: 'dollars',
   choose(choices, maxQuantity) {
     return {
-      phrasing: choices.index(fencePhrasings.length),
-      person: choices.pick(people),
-      place: choices.pick(fencePlaces),
-      unit: choices.pick(lengthUnits),
+      phrasing: choices.surface.index(fencePhrasings.length),
+      person: choices.surface.pick(people),
+      place: choices.surface.pick(fencePlaces),
+      unit: choices.surface.pick(lengthUnits),
       length: choices.int(2, maxQuantity + 1),
       width: choices.int(2, maxQuantity + 1),
       price: choices.int(2, maxQuantity + 1),
@@ -69,7 +69,7 @@ const tilesPhrasings: readonly ((params: TilesParams) => string)[] = [
   ({ person, room, length, width, perBox, price }) =>
     `A ${room} measures ${length} by ${width} feet. One-foot square tiles are sold ${perBox} to a box for ${dollars(price)} a box. What does ${person.name} spend to cover the floor?`,
   ({ person, room, length, width, perBox, price }) =>
-    `How much will ${person.name} pay for enough 1-foot square tiles to cover a ${length}-foot by ${width}-foot ${room} if a box of ${perBox} tiles costs ${dollars(price)}?`,
+    `How much will ${person.name} pay for enough 1-foot square tiles to cover ${withArticle(length)}-foot by ${width}-foot ${room} if a box of ${perBox} tiles costs ${dollars(price)}?`,
 ];
 
 export const tilesBoxes: Scenario<TilesParams> = {
@@ -77,9 +77,9 @@ export const tilesBoxes: Scenario<TilesParams> = {
   theme: 'geometry',
   unit: 'dollars',
   choose(choices, maxQuantity) {
-    const phrasing = choices.index(tilesPhrasings.length);
-    const person = choices.pick(people);
-    const room = choices.pick(tilesRooms);
+    const phrasing = choices.surface.index(tilesPhrasings.length);
+    const person = choices.surface.pick(people);
+    const room = choices.surface.pick(tilesRooms);
     const perBox = choices.int(2, 10);
     // A length that is a multiple of the box size makes the area a whole number of boxes.
     const length = perBox * choices.int(1, 4);
@@ -109,14 +109,22 @@ export interface LawnParams {
 }
 
 const lawnKit = stepKit<LawnParams>();
-const lawnFeatures = ['pool', 'pond', 'patio', 'shed', 'sandbox'];
+/** Square features with the side lengths they plausibly have, in meters and in feet; the ponds cover any side. */
+const lawnFeatures: readonly { readonly name: string; readonly meters: readonly [number, number]; readonly feet: readonly [number, number] }[] = [
+  { name: 'flower bed', meters: [1, 2], feet: [1, 6] },
+  { name: 'sandbox', meters: [1, 3], feet: [3, 10] },
+  { name: 'shed', meters: [2, 6], feet: [6, 20] },
+  { name: 'patio', meters: [2, 10], feet: [6, 30] },
+  { name: 'pool', meters: [3, 25], feet: [10, 80] },
+  { name: 'pond', meters: [1, 100], feet: [3, 300] },
+];
 const lawnPhrasings: readonly ((params: LawnParams) => string)[] = [
   ({ person, length, width, unit, feature, side }) =>
     `${person.name}'s yard is a rectangle ${length} ${unit.plural} by ${width} ${unit.plural}. A square ${feature} with sides of ${count(side, unit)} takes up part of it, and the rest is grass. How many square ${unit.plural} of grass are there?`,
   ({ person, length, width, unit, feature, side }) =>
     `A rectangular lawn measures ${length} by ${width} ${unit.plural}, but a square ${feature} ${count(side, unit)} on each side sits in it. What area of grass, in square ${unit.plural}, does ${person.name} have to mow?`,
   ({ person, length, width, unit, feature, side }) =>
-    `${person.name} mows everything in a ${length}-by-${width}-${unit.singular} yard except a square ${feature} that is ${count(side, unit)} wide. How many square ${unit.plural} does ${person.subject} mow?`,
+    `${person.name} mows everything in ${withArticle(length)}-by-${width}-${unit.singular} yard except a square ${feature} that is ${count(side, unit)} wide. How many square ${unit.plural} does ${person.subject} mow?`,
 ];
 
 export const lawnArea: Scenario<LawnParams> = {
@@ -124,13 +132,18 @@ export const lawnArea: Scenario<LawnParams> = {
   theme: 'geometry',
   unit: (params) => `square ${params.unit.plural}`,
   choose(choices, maxQuantity) {
-    const phrasing = choices.index(lawnPhrasings.length);
-    const person = choices.pick(people);
-    const feature = choices.pick(lawnFeatures);
-    const unit = choices.pick(lengthUnits);
+    const phrasing = choices.surface.index(lawnPhrasings.length);
+    const person = choices.surface.pick(people);
+    const unit = choices.surface.pick(lengthUnits);
     const side = choices.int(1, maxQuantity);
     const length = side + choices.int(1, maxQuantity);
     const width = side + choices.int(1, maxQuantity);
+    // A feature of that size: no 18-meter sandbox.
+    const fitting = lawnFeatures.filter((feature) => {
+      const [low, high] = unit === foot ? feature.feet : feature.meters;
+      return low <= side && side <= high;
+    });
+    const feature = choices.surface.pick(fitting).name;
     return { phrasing, person, feature, unit, side, length, width };
   },
   question: (params) => phrase(lawnPhrasings, params),

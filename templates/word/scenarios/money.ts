@@ -1,7 +1,7 @@
 import { Rational } from '../../rational.js';
 import { type Scenario, phrase, stepKit } from '../scenario.js';
 import { dollars } from '../solve.js';
-import { type Noun, type Person, agree, capitalize, hour, noun, nouns, people, week } from '../words.js';
+import { type Noun, type Person, agree, capitalize, hour, noun, nouns, people, week, withArticle } from '../words.js';
 
 /** Buying several items and one extra, paying with a larger amount: the change. */
 export interface ChangeParams {
@@ -32,10 +32,10 @@ export const change: Scenario<ChangeParams> = {
   theme: 'money',
   unit: 'dollars',
   choose(choices, maxQuantity) {
-    const phrasing = choices.index(changePhrasings.length);
-    const person = choices.pick(people);
-    const item = choices.pick(changeItems);
-    const extra = choices.pick(changeExtras);
+    const phrasing = choices.surface.index(changePhrasings.length);
+    const person = choices.surface.pick(people);
+    const item = choices.surface.pick(changeItems);
+    const extra = choices.surface.pick(changeExtras);
     const count = choices.int(2, maxQuantity);
     const price = choices.int(1, maxQuantity);
     const extraPrice = choices.int(1, maxQuantity);
@@ -75,9 +75,9 @@ const discountPhrasings: readonly ((params: DiscountParams) => string)[] = [
   ({ person, item, price, percent, count }) =>
     `${capitalize(item.one)} costs ${dollars(price)}. This week the store takes ${percent}% off. ${person.name} buys ${count} ${item.plural}. How much does ${person.subject} pay?`,
   ({ person, item, price, percent, count }) =>
-    `${person.name} wants to buy ${count} ${item.plural}. They are normally ${dollars(price)} each, but there is a ${percent}% discount today. How many dollars will ${person.subject} spend?`,
+    `${person.name} wants to buy ${count} ${item.plural}. They are normally ${dollars(price)} each, but there is ${withArticle(percent)}% discount today. How many dollars will ${person.subject} spend?`,
   ({ person, item, price, percent, count }) =>
-    `With a ${percent}% discount, how much does ${person.name} pay for ${count} ${item.plural} that usually cost ${dollars(price)} each?`,
+    `With ${withArticle(percent)}% discount, how much does ${person.name} pay for ${count} ${item.plural} that usually cost ${dollars(price)} each?`,
 ];
 
 export const discount: Scenario<DiscountParams> = {
@@ -86,9 +86,9 @@ export const discount: Scenario<DiscountParams> = {
   unit: 'dollars',
   choose(choices, maxQuantity) {
     return {
-      phrasing: choices.index(discountPhrasings.length),
-      person: choices.pick(people),
-      item: choices.pick(discountItems),
+      phrasing: choices.surface.index(discountPhrasings.length),
+      person: choices.surface.pick(people),
+      item: choices.surface.pick(discountItems),
       price: choices.int(10, 10 * maxQuantity),
       percent: choices.pick(discountPercents),
       count: choices.int(2, Math.min(maxQuantity, 8)),
@@ -127,11 +127,11 @@ const tipGroups = ['friends', 'coworkers', 'cousins', 'teammates', 'classmates']
 const tipPercents = [10, 15, 18, 20, 25];
 const tipPhrasings: readonly ((params: TipParams) => string)[] = [
   ({ group, diners, meal, percent }) =>
-    `A group of ${diners} ${group} goes out for dinner. Each meal costs ${dollars(meal)}. They leave a ${percent}% tip on the total and split the whole bill equally. How much does each person pay?`,
+    `A group of ${diners} ${group} goes out for dinner. Each meal costs ${dollars(meal)}. They leave ${withArticle(percent)}% tip on the total and split the whole bill equally. How much does each person pay?`,
   ({ group, diners, meal, percent }) =>
     `${diners} ${group} order meals at ${dollars(meal)} each. The tip is ${percent}% of the food bill, and everyone pays the same share. How many dollars is each share?`,
   ({ group, diners, meal, percent }) =>
-    `Dinner for ${diners} ${group} costs ${dollars(meal)} per meal, plus a ${percent}% tip on the total. If they divide the bill evenly, what does each of them pay?`,
+    `Dinner for ${diners} ${group} costs ${dollars(meal)} per meal, plus ${withArticle(percent)}% tip on the total. If they divide the bill evenly, what does each of them pay?`,
 ];
 
 export const tipSplit: Scenario<TipParams> = {
@@ -140,8 +140,8 @@ export const tipSplit: Scenario<TipParams> = {
   unit: 'dollars',
   choose(choices, maxQuantity) {
     return {
-      phrasing: choices.index(tipPhrasings.length),
-      group: choices.pick(tipGroups),
+      phrasing: choices.surface.index(tipPhrasings.length),
+      group: choices.surface.pick(tipGroups),
       diners: choices.int(2, Math.min(maxQuantity, 12)),
       meal: choices.int(6, 5 + 2 * maxQuantity),
       percent: choices.pick(tipPercents),
@@ -188,10 +188,10 @@ export const savingsGoal: Scenario<SavingsParams> = {
   theme: 'money',
   unit: 'weeks',
   choose(choices, maxQuantity) {
-    const phrasing = choices.index(savingsPhrasings.length);
-    const person = choices.pick(people);
-    const thing = choices.pick(savingsThings);
-    const job = choices.pick(savingsJobs);
+    const phrasing = choices.surface.index(savingsPhrasings.length);
+    const person = choices.surface.pick(people);
+    const thing = choices.surface.pick(savingsThings);
+    const job = choices.surface.pick(savingsJobs);
     const saved = choices.int(1, 5 * maxQuantity);
     const spent = choices.int(1, maxQuantity);
     const perWeek = choices.int(1, maxQuantity);
@@ -242,9 +242,9 @@ export const bulkSaving: Scenario<BulkParams> = {
   theme: 'money',
   unit: 'dollars',
   choose(choices, maxQuantity) {
-    const phrasing = choices.index(bulkPhrasings.length);
-    const person = choices.pick(people);
-    const item = choices.pick(bulkItems);
+    const phrasing = choices.surface.index(bulkPhrasings.length);
+    const person = choices.surface.pick(people);
+    const item = choices.surface.pick(bulkItems);
     const single = choices.int(2, maxQuantity + 1);
     const size = choices.int(3, maxQuantity + 2);
     // size * single >= 6, so a saving of at most 5 leaves a positive pack price.
@@ -294,10 +294,10 @@ export const allowanceLeft: Scenario<AllowanceParams> = {
   theme: 'money',
   unit: 'dollars',
   choose(choices, maxQuantity) {
-    const phrasing = choices.index(allowancePhrasings.length);
-    const person = choices.pick(people);
-    const big = choices.pick(allowanceBig);
-    const small = choices.pick(allowanceSmall);
+    const phrasing = choices.surface.index(allowancePhrasings.length);
+    const person = choices.surface.pick(people);
+    const big = choices.surface.pick(allowanceBig);
+    const small = choices.surface.pick(allowanceSmall);
     const parts = choices.int(2, 5);
     // A part of more than maxQuantity leaves more than the second purchase costs.
     const part = choices.int(maxQuantity + 1, 2 * maxQuantity);
@@ -349,9 +349,9 @@ export const profit: Scenario<ProfitParams> = {
   theme: 'money',
   unit: 'dollars',
   choose(choices, maxQuantity) {
-    const phrasing = choices.index(profitPhrasings.length);
-    const person = choices.pick(people);
-    const item = choices.pick(profitItems);
+    const phrasing = choices.surface.index(profitPhrasings.length);
+    const person = choices.surface.pick(people);
+    const item = choices.surface.pick(profitItems);
     const count = choices.int(2, maxQuantity);
     const cost = choices.int(1, maxQuantity);
     const markup = choices.int(1, maxQuantity);
@@ -395,9 +395,9 @@ export const overtime: Scenario<OvertimeParams> = {
   unit: 'dollars',
   choose(choices, maxQuantity) {
     return {
-      phrasing: choices.index(overtimePhrasings.length),
-      person: choices.pick(people),
-      job: choices.pick(overtimeJobs),
+      phrasing: choices.surface.index(overtimePhrasings.length),
+      person: choices.surface.pick(people),
+      job: choices.surface.pick(overtimeJobs),
       rate: choices.int(10, 9 + maxQuantity),
       hours: 40 + choices.int(1, Math.min(maxQuantity, 20)),
     };
@@ -431,9 +431,9 @@ export interface FuelParams {
 const fuelKit = stepKit<FuelParams>();
 const fuelPhrasings: readonly ((params: FuelParams) => string)[] = [
   ({ person, distance, perLiter, price }) =>
-    `${person.name}'s car goes ${perLiter} kilometers on one liter of fuel. Fuel costs ${dollars(price)} per liter. How much does fuel cost for a ${distance}-kilometer trip?`,
+    `${person.name}'s car goes ${perLiter} kilometers on one liter of fuel. Fuel costs ${dollars(price)} per liter. How much does fuel cost for ${withArticle(distance)}-kilometer trip?`,
   ({ person, distance, perLiter, price }) =>
-    `A ${distance}-kilometer drive in ${person.name}'s car, which travels ${perLiter} kilometers per liter, uses fuel priced at ${dollars(price)} a liter. What is the fuel cost in dollars?`,
+    `${capitalize(withArticle(distance))}-kilometer drive in ${person.name}'s car, which travels ${perLiter} kilometers per liter, uses fuel priced at ${dollars(price)} a liter. What is the fuel cost in dollars?`,
   ({ person, distance, perLiter, price }) =>
     `How many dollars does ${person.name} spend on fuel to drive ${distance} kilometers if the car does ${perLiter} kilometers per liter and a liter costs ${dollars(price)}?`,
 ];
@@ -443,8 +443,8 @@ export const fuelCost: Scenario<FuelParams> = {
   theme: 'money',
   unit: 'dollars',
   choose(choices, maxQuantity) {
-    const phrasing = choices.index(fuelPhrasings.length);
-    const person = choices.pick(people);
+    const phrasing = choices.surface.index(fuelPhrasings.length);
+    const person = choices.surface.pick(people);
     const perLiter = choices.int(5, 20);
     const liters = choices.int(2, 2 * maxQuantity);
     const price = Rational.of(100 + 5 * choices.int(0, 19), 100);

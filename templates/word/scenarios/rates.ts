@@ -1,5 +1,5 @@
 import { type Scenario, phrase, stepKit } from '../scenario.js';
-import { type Noun, type Person, agree, count, hour, noun, nouns, people } from '../words.js';
+import { type Noun, type Person, agree, count, hour, noun, nouns, people, withArticle } from '../words.js';
 
 /** A length unit with its speed unit. */
 export interface DistanceUnit {
@@ -43,9 +43,9 @@ export const twoLegDistance: Scenario<TwoLegParams> = {
   unit: (params) => params.unit.long,
   choose(choices, maxQuantity) {
     return {
-      phrasing: choices.index(twoLegPhrasings.length),
-      person: choices.pick(people),
-      unit: choices.pick(distanceUnits),
+      phrasing: choices.surface.index(twoLegPhrasings.length),
+      person: choices.surface.pick(people),
+      unit: choices.surface.pick(distanceUnits),
       speed1: speedChoice(choices, maxQuantity),
       hours1: choices.int(1, Math.min(maxQuantity, 6)),
       speed2: speedChoice(choices, maxQuantity),
@@ -91,9 +91,9 @@ export const averageSpeed: Scenario<AverageSpeedParams> = {
   theme: 'rates',
   unit: (params) => params.unit.rate,
   choose(choices, maxQuantity) {
-    const phrasing = choices.index(averageSpeedPhrasings.length);
-    const person = choices.pick(people);
-    const unit = choices.pick(distanceUnits);
+    const phrasing = choices.surface.index(averageSpeedPhrasings.length);
+    const person = choices.surface.pick(people);
+    const unit = choices.surface.pick(distanceUnits);
     const speed1 = speedChoice(choices, maxQuantity);
     const speed2 = speedChoice(choices, maxQuantity);
     const [hours1, hours2] = choices.pick(legHours);
@@ -158,10 +158,10 @@ export const workTogether: Scenario<TogetherParams> = {
   theme: 'rates',
   unit: 'hours',
   choose(choices, maxQuantity) {
-    const phrasing = choices.index(togetherPhrasings.length);
-    const person = choices.pick(people);
-    const partner = choices.pickOther(people, person);
-    const task = choices.pick(togetherTasks);
+    const phrasing = choices.surface.index(togetherPhrasings.length);
+    const person = choices.surface.pick(people);
+    const partner = choices.surface.pickOther(people, person);
+    const task = choices.surface.pick(togetherTasks);
     const rate1 = choices.int(1, maxQuantity);
     const rate2 = choices.int(1, maxQuantity);
     const done = choices.int(1, 5 * maxQuantity);
@@ -207,7 +207,7 @@ const tankPhrasings: readonly ((params: TankParams) => string)[] = [
   ({ person, container, unit, capacity, start, inflow, leak }) =>
     `${person.name}'s ${container} holds ${capacity} ${unit.plural}. It already has ${count(start, unit)} in it. A hose adds ${count(inflow, unit)} per minute, but a leak lets out ${count(leak, unit)} per minute. How many minutes until the ${container} is full?`,
   ({ person, container, unit, capacity, start, inflow, leak }) =>
-    `${person.name} is filling a ${capacity}-${unit.singular} ${container} that already contains ${count(start, unit)}. Water flows in at ${count(inflow, unit)} a minute and leaks out at ${count(leak, unit)} a minute. How long, in minutes, does filling it take?`,
+    `${person.name} is filling ${withArticle(capacity)}-${unit.singular} ${container} that already contains ${count(start, unit)}. Water flows in at ${count(inflow, unit)} a minute and leaks out at ${count(leak, unit)} a minute. How long, in minutes, does filling it take?`,
   ({ person, container, unit, capacity, start, inflow, leak }) =>
     `Water pours into ${person.name}'s ${container} at ${count(inflow, unit)} per minute while ${count(leak, unit)} per minute drain away. The ${container} has ${start} of its ${capacity} ${unit.plural} already. After how many minutes will it be full?`,
 ];
@@ -217,10 +217,10 @@ export const tankFill: Scenario<TankParams> = {
   theme: 'rates',
   unit: 'minutes',
   choose(choices, maxQuantity) {
-    const phrasing = choices.index(tankPhrasings.length);
-    const person = choices.pick(people);
-    const container = choices.pick(tankContainers);
-    const unit = choices.pick(volumeUnits);
+    const phrasing = choices.surface.index(tankPhrasings.length);
+    const person = choices.surface.pick(people);
+    const container = choices.surface.pick(tankContainers);
+    const unit = choices.surface.pick(volumeUnits);
     const net = choices.int(1, maxQuantity);
     const leak = choices.int(1, maxQuantity);
     const start = choices.int(1, 10 * maxQuantity);
@@ -272,9 +272,9 @@ export const productionBoxes: Scenario<ProductionParams> = {
   theme: 'rates',
   unit: 'boxes',
   choose(choices, maxQuantity) {
-    const phrasing = choices.index(productionPhrasings.length);
-    const person = choices.pick(people);
-    const product = choices.pick(productionProducts);
+    const phrasing = choices.surface.index(productionPhrasings.length);
+    const person = choices.surface.pick(people);
+    const product = choices.surface.pick(productionProducts);
     const perBox = choices.int(2, 12);
     const boxesPerHour = choices.int(1, maxQuantity);
     const hours = choices.int(2, 12);
@@ -321,9 +321,9 @@ export const readingWeeks: Scenario<ReadingParams> = {
   theme: 'rates',
   unit: 'weeks',
   choose(choices, maxQuantity) {
-    const phrasing = choices.index(readingPhrasings.length);
-    const person = choices.pick(people);
-    const book = choices.pick(readingBooks);
+    const phrasing = choices.surface.index(readingPhrasings.length);
+    const person = choices.surface.pick(people);
+    const book = choices.surface.pick(readingBooks);
     const weekday = choices.int(2, maxQuantity + 1);
     const weekend = choices.int(2, 2 * maxQuantity + 1);
     const weeks = choices.int(2, maxQuantity);

@@ -34,9 +34,9 @@ export const shareRatio: Scenario<RatioParams> = {
   theme: 'sharing',
   unit: 'dollars',
   choose(choices, maxQuantity) {
-    const phrasing = choices.index(ratioPhrasings.length);
-    const person = choices.pick(people);
-    const partner = choices.pickOther(people, person);
+    const phrasing = choices.surface.index(ratioPhrasings.length);
+    const person = choices.surface.pick(people);
+    const partner = choices.surface.pickOther(people, person);
     const [larger, smaller] = choices.pick(ratios);
     const part = choices.int(1, 5 * maxQuantity);
     return { phrasing, person, partner, larger, smaller, total: (larger + smaller) * part };
@@ -80,10 +80,10 @@ export const recipeScale: Scenario<RecipeParams> = {
   theme: 'sharing',
   unit: (params) => params.ingredient.plural,
   choose(choices, maxQuantity) {
-    const phrasing = choices.index(recipePhrasings.length);
-    const person = choices.pick(people);
-    const food = choices.pick(recipeFoods);
-    const ingredient = choices.pick(recipeIngredients);
+    const phrasing = choices.surface.index(recipePhrasings.length);
+    const person = choices.surface.pick(people);
+    const food = choices.surface.pick(recipeFoods);
+    const ingredient = choices.surface.pick(recipeIngredients);
     const batch = choices.int(2, 12);
     const perBatch = choices.int(1, 6);
     const batches = choices.int(2, maxQuantity);
@@ -123,9 +123,9 @@ export const neededScore: Scenario<NeededScoreParams> = {
   theme: 'sharing',
   unit: 'points',
   choose(choices) {
-    const phrasing = choices.index(neededPhrasings.length);
-    const person = choices.pick(people);
-    const tests = choices.pick(neededTests);
+    const phrasing = choices.surface.index(neededPhrasings.length);
+    const person = choices.surface.pick(people);
+    const tests = choices.surface.pick(neededTests);
     // Scores within 5 of the average keep the needed fourth score within 15 of it, inside 55..100.
     const average = choices.int(70, 85);
     const scores: [number, number, number] = [
@@ -171,9 +171,9 @@ export const meanScore: Scenario<MeanScoreParams> = {
   theme: 'sharing',
   unit: 'points',
   choose(choices, maxQuantity) {
-    const phrasing = choices.index(meanPhrasings.length);
-    const person = choices.pick(people);
-    const sport = choices.pick(meanSports);
+    const phrasing = choices.surface.index(meanPhrasings.length);
+    const person = choices.surface.pick(people);
+    const sport = choices.surface.pick(meanSports);
     const points: [number, number, number, number] = [
       choices.int(1, 2 * maxQuantity),
       choices.int(1, 2 * maxQuantity),
@@ -234,10 +234,10 @@ export const classFraction: Scenario<ClassParams> = {
   theme: 'sharing',
   unit: 'students',
   choose(choices, maxQuantity) {
-    const phrasing = choices.index(classPhrasings.length);
-    const person = choices.pick(people);
-    const group = choices.pick(classGroups);
-    const activity = choices.pick(classActivities);
+    const phrasing = choices.surface.index(classPhrasings.length);
+    const person = choices.surface.pick(people);
+    const group = choices.surface.pick(classGroups);
+    const activity = choices.surface.pick(classActivities);
     const [girls, parts] = choices.pick(classFractions);
     const share = choices.int(2, 4);
     // A multiple of parts * share makes both the girls and the playing boys whole numbers.
@@ -289,9 +289,9 @@ export const treatsShare: Scenario<TreatsParams> = {
   theme: 'sharing',
   unit: 'treats',
   choose(choices, maxQuantity) {
-    const phrasing = choices.index(treatsPhrasings.length);
-    const person = choices.pick(people);
-    const treat = choices.pick(treatKinds);
+    const phrasing = choices.surface.index(treatsPhrasings.length);
+    const person = choices.surface.pick(people);
+    const treat = choices.surface.pick(treatKinds);
     const trays = choices.int(2, Math.min(maxQuantity, 8));
     const perTray = choices.int(10, 9 + maxQuantity);
     const friends = choices.int(2, 6);

@@ -1,22 +1,30 @@
 import { type Scenario, phrase, stepKit } from '../scenario.js';
-import { type Noun, type Person, agree, hour, noun, people } from '../words.js';
+import { type Noun, type Person, agree, hour, noun, people, withArticle } from '../words.js';
 
 /** Departures every few minutes between two whole hours, both ends included: the number of departures. */
 export interface DeparturesParams {
   readonly phrasing: number;
   readonly person: Person;
   readonly vehicle: Noun;
+  /** Where the vehicle leaves from: a ferry leaves the pier, not the station. */
+  readonly terminal: string;
   readonly first: number;
   readonly last: number;
   readonly every: number;
 }
 
 const departuresKit = stepKit<DeparturesParams>();
-const departureVehicles = [noun('bus', 'buses'), noun('train'), noun('ferry', 'ferries'), noun('shuttle'), noun('tram')];
+const departureVehicles: readonly { readonly vehicle: Noun; readonly terminal: string }[] = [
+  { vehicle: noun('bus', 'buses'), terminal: 'the bus station' },
+  { vehicle: noun('train'), terminal: 'the station' },
+  { vehicle: noun('ferry', 'ferries'), terminal: 'the pier' },
+  { vehicle: noun('shuttle'), terminal: 'the airport terminal' },
+  { vehicle: noun('tram'), terminal: 'the tram stop' },
+];
 const departureGaps = [5, 10, 12, 15, 20, 30];
 const departuresPhrasings: readonly ((params: DeparturesParams) => string)[] = [
-  ({ person, vehicle, first, last, every }) =>
-    `The first ${vehicle.singular} leaves the station at ${first}:00 AM, and after that one leaves every ${every} minutes. The last ${vehicle.singular} of the morning leaves at ${last}:00 AM. ${person.name} counts the departures. How many ${vehicle.plural} leave in all?`,
+  ({ person, vehicle, terminal, first, last, every }) =>
+    `The first ${vehicle.singular} leaves ${terminal} at ${first}:00 AM, and after that one leaves every ${every} minutes. The last ${vehicle.singular} of the morning leaves at ${last}:00 AM. ${person.name} counts the departures. How many ${vehicle.plural} leave in all?`,
   ({ person, vehicle, first, last, every }) =>
     `${person.name} checks the timetable: ${vehicle.plural} depart every ${every} minutes from ${first}:00 AM until ${last}:00 AM, including both of those times. How many ${vehicle.plural} depart?`,
   ({ person, vehicle, first, last, every }) =>
@@ -28,13 +36,13 @@ export const departures: Scenario<DeparturesParams> = {
   theme: 'time',
   unit: 'departures',
   choose(choices) {
-    const phrasing = choices.index(departuresPhrasings.length);
-    const person = choices.pick(people);
-    const vehicle = choices.pick(departureVehicles);
+    const phrasing = choices.surface.index(departuresPhrasings.length);
+    const person = choices.surface.pick(people);
+    const { vehicle, terminal } = choices.surface.pick(departureVehicles);
     const first = choices.int(5, 8);
     const last = first + choices.int(1, 3);
     const every = choices.pick(departureGaps);
-    return { phrasing, person, vehicle, first, last, every };
+    return { phrasing, person, vehicle, terminal, first, last, every };
   },
   question: (params) => phrase(departuresPhrasings, params),
   steps: [
@@ -78,9 +86,9 @@ export const weeklyHours: Scenario<WeeklyHoursParams> = {
   choose(choices, maxQuantity) {
     // Multiples of 15 minutes make the weekly total a whole number of quarter hours.
     return {
-      phrasing: choices.index(weeklyPhrasings.length),
-      person: choices.pick(people),
-      activity: choices.pick(weeklyActivities),
+      phrasing: choices.surface.index(weeklyPhrasings.length),
+      person: choices.surface.pick(people),
+      activity: choices.surface.pick(weeklyActivities),
       weekday: 15 * choices.int(1, Math.min(maxQuantity, 12)),
       weekend: 15 * choices.int(1, Math.min(maxQuantity, 12)),
     };
@@ -111,16 +119,17 @@ export interface EventParams {
 }
 
 const eventKit = stepKit<EventParams>();
-const eventKinds: readonly EventKind[] = [
-  { event: 'movie marathon', session: noun('movie') },
-  { event: 'conference', session: noun('talk') },
-  { event: 'chess tournament', session: noun('round') },
-  { event: 'workshop', session: noun('class', 'classes') },
-  { event: 'concert', session: noun('set') },
+/** Kinds of event with the session lengths, in minutes, they plausibly have; together they cover 10 to 210 minutes. */
+const eventKinds: readonly (EventKind & { readonly minutes: readonly [number, number] })[] = [
+  { event: 'movie marathon', session: noun('movie'), minutes: [75, 210] },
+  { event: 'conference', session: noun('talk'), minutes: [10, 60] },
+  { event: 'chess tournament', session: noun('round'), minutes: [10, 210] },
+  { event: 'workshop', session: noun('class', 'classes'), minutes: [30, 180] },
+  { event: 'concert', session: noun('set'), minutes: [15, 90] },
 ];
 const eventPhrasings: readonly ((params: EventParams) => string)[] = [
   ({ person, kind, sessions, length, pause }) =>
-    `${person.name} plans a ${kind.event} with ${sessions} ${kind.session.plural} of ${length} minutes each and a ${pause}-minute break between one ${kind.session.singular} and the next. How many minutes does the whole ${kind.event} last?`,
+    `${person.name} plans a ${kind.event} with ${sessions} ${kind.session.plural} of ${length} minutes each and ${withArticle(pause)}-minute break between one ${kind.session.singular} and the next. How many minutes does the whole ${kind.event} last?`,
   ({ person, kind, sessions, length, pause }) =>
     `At ${person.name}'s ${kind.event} there are ${sessions} ${kind.session.plural}, each ${length} minutes long, with ${pause} minutes of break between consecutive ${kind.session.plural}. How long is it from the start of the first ${kind.session.singular} to the end of the last, in minutes?`,
   ({ person, kind, sessions, length, pause }) =>
@@ -132,14 +141,14 @@ export const eventLength: Scenario<EventParams> = {
   theme: 'time',
   unit: 'minutes',
   choose(choices, maxQuantity) {
-    return {
-      phrasing: choices.index(eventPhrasings.length),
-      person: choices.pick(people),
-      kind: choices.pick(eventKinds),
-      sessions: choices.int(2, 6),
-      length: choices.int(10, 9 + 2 * maxQuantity),
-      pause: choices.int(5, 4 + maxQuantity),
-    };
+    const phrasing = choices.surface.index(eventPhrasings.length);
+    const person = choices.surface.pick(people);
+    const sessions = choices.int(2, 6);
+    const length = choices.int(10, 9 + 2 * maxQuantity);
+    const pause = choices.int(5, 4 + maxQuantity);
+    // Only an event whose sessions can last that long: no 32-minute movies.
+    const kind = choices.surface.pick(eventKinds.filter(({ minutes: [low, high] }) => low <= length && length <= high));
+    return { phrasing, person, kind, sessions, length, pause };
   },
   question: (params) => phrase(eventPhrasings, params),
   steps: [

@@ -1,5 +1,5 @@
 import { type Scenario, phrase, stepKit } from '../scenario.js';
-import { type Noun, type Person, capitalize, count, foot, hour, kilogram, liter, noun, people } from '../words.js';
+import { type Noun, type Person, capitalize, count, foot, hour, kilogram, liter, noun, people, withArticle } from '../words.js';
 
 /** Feet of material cut into pieces some inches long, some used: the pieces left. */
 export interface RibbonParams {
@@ -19,7 +19,7 @@ const ribbonPhrasings: readonly ((params: RibbonParams) => string)[] = [
   ({ person, feet, material, inches, used }) =>
     `${person.name} has ${count(feet, foot)} of ${material}. ${person.Subject} cuts it into pieces that are ${inches} inches long and uses ${used} of the pieces. How many pieces are left?`,
   ({ person, feet, material, inches, used }) =>
-    `A ${feet}-foot length of ${material} is cut into ${inches}-inch pieces. ${person.name} uses ${used} of them for a craft project. How many pieces remain?`,
+    `${capitalize(withArticle(feet))}-foot length of ${material} is cut into ${inches}-inch pieces. ${person.name} uses ${used} of them for a craft project. How many pieces remain?`,
   ({ person, feet, material, inches, used }) =>
     `How many ${inches}-inch pieces of ${material} does ${person.name} still have after cutting ${count(feet, foot)} of it into equal pieces and using ${used} of them?`,
 ];
@@ -29,9 +29,9 @@ export const ribbonPieces: Scenario<RibbonParams> = {
   theme: 'units',
   unit: 'pieces',
   choose(choices, maxQuantity) {
-    const phrasing = choices.index(ribbonPhrasings.length);
-    const person = choices.pick(people);
-    const material = choices.pick(ribbonMaterials);
+    const phrasing = choices.surface.index(ribbonPhrasings.length);
+    const person = choices.surface.pick(people);
+    const material = choices.surface.pick(ribbonMaterials);
     const inches = choices.pick(ribbonInches);
     // At most one piece per foot is used, and every foot gives at least two pieces.
     const [feet, used] = choices.pairUpTo(maxQuantity);
@@ -75,9 +75,9 @@ export const lapsMinutes: Scenario<LapsParams> = {
   theme: 'units',
   unit: 'laps',
   choose(choices, maxQuantity) {
-    const phrasing = choices.index(lapsPhrasings.length);
-    const person = choices.pick(people);
-    const activity = choices.pick(lapsActivities);
+    const phrasing = choices.surface.index(lapsPhrasings.length);
+    const person = choices.surface.pick(people);
+    const activity = choices.surface.pick(lapsActivities);
     const hours = choices.int(1, Math.min(maxQuantity, 5));
     const [perLap, minutes] = choices.pick(lapsTimes);
     return { phrasing, person, activity, hours, minutes, perLap };
@@ -102,11 +102,16 @@ export interface GlassesParams {
 
 const glassesKit = stepKit<GlassesParams>();
 const glassesDrinks = ['juice', 'lemonade', 'iced tea', 'milk', 'water'];
+/** The smallest container that plausibly holds so many liters: a jug, a drinks dispenser or a barrel. */
+function containerFor(liters: number): string {
+  return liters <= 3 ? 'a jug' : liters <= 20 ? 'a drinks dispenser' : 'a barrel';
+}
+
 /** Glass sizes in milliliters that divide a liter. */
 const glassSizes = [100, 125, 200, 250, 500];
 const glassesPhrasings: readonly ((params: GlassesParams) => string)[] = [
   ({ person, liters, drink, glass, poured }) =>
-    `A jug holds ${count(liters, liter)} of ${drink}. Each glass takes ${glass} milliliters. After ${person.name} pours ${poured} glasses, how many more glasses can ${person.subject} fill?`,
+    `${capitalize(containerFor(liters))} holds ${count(liters, liter)} of ${drink}. Each glass takes ${glass} milliliters. After ${person.name} pours ${poured} glasses, how many more glasses can ${person.subject} fill?`,
   ({ person, liters, drink, glass, poured }) =>
     `${person.name} has ${count(liters, liter)} of ${drink} and fills glasses of ${glass} milliliters each. ${person.Subject} has already poured ${poured} glasses. How many more can ${person.subject} pour?`,
   ({ person, liters, drink, glass, poured }) =>
@@ -118,9 +123,9 @@ export const juiceGlasses: Scenario<GlassesParams> = {
   theme: 'units',
   unit: 'glasses',
   choose(choices, maxQuantity) {
-    const phrasing = choices.index(glassesPhrasings.length);
-    const person = choices.pick(people);
-    const drink = choices.pick(glassesDrinks);
+    const phrasing = choices.surface.index(glassesPhrasings.length);
+    const person = choices.surface.pick(people);
+    const drink = choices.surface.pick(glassesDrinks);
     const glass = choices.pick(glassSizes);
     // At most one glass per liter is poured, and every liter fills at least two glasses.
     const [liters, poured] = choices.pairUpTo(maxQuantity);
@@ -150,7 +155,7 @@ const flourPhrasings: readonly ((params: FlourParams) => string)[] = [
   ({ person, kilograms, bake, grams, bakes }) =>
     `${person.name} has ${count(kilograms, kilogram)} of flour. Each ${bake.singular} needs ${grams} grams. After baking ${count(bakes, bake)}, how many grams of flour does ${person.subject} have left?`,
   ({ person, kilograms, bake, grams, bakes }) =>
-    `${capitalize(bake.one)} uses ${grams} grams of flour. ${person.name} bakes ${count(bakes, bake)} from a ${kilograms}-kilogram bag. How many grams are left in the bag?`,
+    `${capitalize(bake.one)} uses ${grams} grams of flour. ${person.name} bakes ${count(bakes, bake)} from ${withArticle(kilograms)}-kilogram bag. How many grams are left in the bag?`,
   ({ person, kilograms, bake, grams, bakes }) =>
     `How many grams of flour remain if ${person.name} starts with ${count(kilograms, kilogram)} and uses ${grams} grams for each of ${count(bakes, bake)}?`,
 ];
@@ -160,9 +165,9 @@ export const flourGrams: Scenario<FlourParams> = {
   theme: 'units',
   unit: 'grams',
   choose(choices, maxQuantity) {
-    const phrasing = choices.index(flourPhrasings.length);
-    const person = choices.pick(people);
-    const bake = choices.pick(flourBakes);
+    const phrasing = choices.surface.index(flourPhrasings.length);
+    const person = choices.surface.pick(people);
+    const bake = choices.surface.pick(flourBakes);
     const grams = 50 * choices.int(4, 16);
     // At most one bake per kilogram, and no bake needs more than 800 grams.
     const [kilograms, bakes] = choices.pairUpTo(maxQuantity);
