@@ -52,7 +52,7 @@ const EXACT_SEEDS = [0x65786131, 0x65786132] as const;
  * Groups texts into clusters of exact and near duplicates, one text at a time, in constant memory per distinct text.
  * A text is normalised (`normalizeText`); equal normalised texts are one distinct entry. Each new distinct text gets a
  * MinHash signature (kept as 8-bit values) and is put in `bands` LSH buckets whose keys also hold the text's number
- * multiset, so only texts with the same numbers ever become candidates. A candidate pair is joined when its estimated
+ * sequence, so only texts with the same numbers in the same order ever become candidates. A candidate pair is joined when its estimated
  * Jaccard similarity reaches the threshold and the numbers match (checked again, as the bucket key is a hash); clusters
  * are the connected components, and a cluster's root is its earliest distinct text. Pairs are confirmed by a symmetric
  * rule and every earlier text in a shared bucket is compared (up to `maxCandidates`), so the clusters do not depend on

@@ -58,6 +58,26 @@ describe('veridata dedup', () => {
     expect(sha256(path('t.dedup2.jsonl'))).toBe(sha256(path('t.dedup.jsonl')));
   });
 
+  test('word problems: clusters never mix two problems (gen fact keys), even at threshold 0.6', async () => {
+    const generated = await runCli(['gen', 'word', '--count', '20000', '--format', 'dpo', '--out', path('word.jsonl'), '--json']);
+    expect(generated.code, generated.stderr).toBe(0);
+    const result = await runCli(['dedup', '--in', path('word.jsonl'), '--threshold', '0.6', '--out', path('word.dedup.jsonl'), '--json']);
+    expect(result.code, result.stderr).toBe(0);
+    const factOfCluster = new Map<string, string>();
+    let merged = 0;
+    for (const row of records(path('word.dedup.jsonl'))) {
+      const fact = String(row.meta.fact_key); // scenario, answer and numbers: one problem
+      const known = factOfCluster.get(row.dedup_cluster);
+      if (known === undefined) factOfCluster.set(row.dedup_cluster, fact);
+      else {
+        merged += 1;
+        expect(fact, row.prompt).toBe(known);
+      }
+    }
+    expect(merged).toBeGreaterThan(500); // rewordings with the same numbers (other names, objects) are found
+    expect(lastJson(result.stdout).duplicates).toBe(merged);
+  });
+
   test('bad input stops with file, line and field and writes nothing; --skip-invalid counts it', async () => {
     const input = write('bad.jsonl', [{ prompt: 'a' }, '{"prompt": ', { prompt: ['not', 'text'] }]);
     const out = path('bad.out.jsonl');

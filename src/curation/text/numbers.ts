@@ -2,10 +2,6 @@ import { hashString32 } from '../../core/hash.js';
 
 const MINUS_SIGNS = new Set([0x2d, 0x2212, 0x2013]); // hyphen-minus, minus sign, en dash
 
-function isDigit(code: number): boolean {
-  return code >= 0x30 && code <= 0x39;
-}
-
 /** A character after which a minus sign is an operator (`79-7`, `x)-3`), not the sign of the number that follows. */
 function endsOperand(text: string, index: number): boolean {
   const code = text.charCodeAt(index);
@@ -13,38 +9,57 @@ function endsOperand(text: string, index: number): boolean {
   return /[\p{L}\p{N}]/u.test(text.charAt(index));
 }
 
+const UNITS = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten', 'eleven', 'twelve', 'thirteen', 'fourteen', 'fifteen', 'sixteen', 'seventeen', 'eighteen', 'nineteen'];
+const TENS = ['twenty', 'thirty', 'forty', 'fifty', 'sixty', 'seventy', 'eighty', 'ninety'];
+const FRACTIONS: Record<string, string> = { half: '1/2', halves: '1/2', third: '1/3', thirds: '1/3', quarter: '1/4', quarters: '1/4', fifth: '1/5', fifths: '1/5' };
+
+/** English number words and what they stand for: cardinals, common fractions and multipliers. */
+const NUMBER_WORDS = new Map<string, string>([
+  ...UNITS.map((word, value): [string, string] => [word, String(value)]),
+  ...TENS.map((word, position): [string, string] => [word, String(20 + 10 * position)]),
+  ['hundred', '100'],
+  ['thousand', '1000'],
+  ['million', '1000000'],
+  ['dozen', '12'],
+  ...Object.entries(FRACTIONS),
+  ['twice', 'x2'],
+  ['double', 'x2'],
+  ['thrice', 'x3'],
+  ['triple', 'x3'],
+]);
+
+const NUMBER_OR_WORD = /(\d+(?:\.\d+)?)|([a-z]+)/g;
+
 /**
- * The numbers written in a text, as written, in order: digits with an optional decimal part (`3.5`; a trailing period
- * ends a sentence), signed when a minus stands before them and not after an operand (`x=-7` gives `-7`, `79-7` gives
- * `79` and `7`). Spellings are kept (`007`, `1,000` as `1` and `000`): two texts whose numbers are spelled differently
- * are treated as different, the safe direction for deduplication.
+ * The numbers in a lower-cased text, in order: digits as written with an optional decimal part (`3.5`; a trailing
+ * period ends a sentence), signed when a minus stands before them and not after an operand (`x=-7` gives `-7`, `79-7`
+ * gives `79` and `7`), and English number words as their values (`three` gives `3`, `half` `1/2`, `twice` `x2`).
+ * Spellings of digits are kept (`007`, `1,000` as `1` and `000`): two texts whose numbers are written differently are
+ * treated as different, the safe direction for deduplication.
  */
 export function extractNumbers(text: string): string[] {
   const numbers: string[] = [];
-  let index = 0;
-  while (index < text.length) {
-    if (!isDigit(text.charCodeAt(index))) {
-      index += 1;
+  for (const match of text.matchAll(NUMBER_OR_WORD)) {
+    const [, digits, word] = match;
+    if (word !== undefined) {
+      const value = NUMBER_WORDS.get(word);
+      if (value !== undefined) numbers.push(value);
       continue;
     }
-    const start = index;
-    while (index < text.length && isDigit(text.charCodeAt(index))) index += 1;
-    if (text.charCodeAt(index) === 0x2e && isDigit(text.charCodeAt(index + 1))) {
-      index += 1;
-      while (index < text.length && isDigit(text.charCodeAt(index))) index += 1;
-    }
-    let number = text.slice(start, index);
-    if (start > 0 && MINUS_SIGNS.has(text.charCodeAt(start - 1)) && (start < 2 || !endsOperand(text, start - 2))) {
-      number = `-${number}`;
-    }
-    numbers.push(number);
+    const start = match.index;
+    const signed = start > 0 && MINUS_SIGNS.has(text.charCodeAt(start - 1)) && (start < 2 || !endsOperand(text, start - 2));
+    numbers.push(signed ? `-${digits}` : digits!);
   }
   return numbers;
 }
 
-/** A 64-bit key (two 32-bit lanes) of a text's number multiset: equal exactly when the same numbers occur, in any order. */
+/**
+ * A 64-bit key (two 32-bit lanes) of the numbers in a text, in the order they occur: equal exactly when the same numbers
+ * appear in the same order. Order counts because texts similar enough to be near-duplicates keep the numbers of one
+ * problem in place; the same numbers swapped between roles (150 minutes on weekdays and 165 at weekends, or the other
+ * way round) make another problem with another answer, which a multiset key would merge.
+ */
 export function numberKey(text: string): readonly [number, number] {
-  const numbers = extractNumbers(text).sort();
-  const joined = numbers.join(' ');
+  const joined = extractNumbers(text).join(' ');
   return [hashString32(joined, 0x6e756d31), hashString32(joined, 0x6e756d32)];
 }
