@@ -360,3 +360,31 @@ describe('veridata gen help, --list and progress', () => {
     }
   });
 });
+
+describe('veridata gen: held-out data and large ranges', () => {
+  test('--max-operand 1000000, the documented maximum, runs in seconds instead of crashing V8', async () => {
+    const out = join(directory, 'wide.jsonl');
+    const result = await runCli(['gen', 'arith', '--max-operand', '1000000', '--count', '3', '--out', out, '--json']);
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout)).toMatchObject({ lines: 3 });
+    for await (const line of lines(out)) expect(arithAnswerIsRight(JSON.parse(line).prompt, JSON.parse(line).meta.answer)).toBe(true);
+  });
+
+  test('a test set the held-out share cannot supply fails before any training line is written', async () => {
+    const result = await runCli(['gen', 'arith', '--count', '5000000', '--format', 'notebook', '--test-out', join(directory, 'te.jsonl'), '--test-count', '5000']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^\[SPACE_EXHAUSTED\] arith: asked for 5000 test questions, but only \d+ of the 52792 questions/);
+    expect(result.stdout).toBe('');
+  });
+
+  test('test files hold one JSON type of answer per family', async () => {
+    for (const [family, type] of [['arith', 'number'], ['order-of-ops', 'number'], ['linear', 'string'], ['fractions', 'string'], ['percent', 'string'], ['word', 'string']]) {
+      const testOut = join(directory, `${family}-types.jsonl`);
+      const result = await runCli(['gen', family!, '--count', '1', '--format', 'sft', '--out', join(directory, `${family}-one.jsonl`), '--test-out', testOut, '--test-count', '300']);
+      expect(result.code, result.stderr).toBe(0);
+      const types = new Set<string>();
+      for await (const line of lines(testOut)) types.add(typeof JSON.parse(line).answer);
+      expect([...types], family).toEqual([type]);
+    }
+  });
+});
