@@ -295,10 +295,13 @@ export async function runVerifyMath(options: VerifyMathRunOptions): Promise<Veri
       seconds,
       casesPerSecond: seconds > 0 ? verified / seconds : 0,
     };
-    await appendFile(
-      `${options.out}.runlog.jsonl`,
-      `${JSON.stringify({ event: 'verify-math', startedAt: startedAt.toISOString(), finishedAt: new Date().toISOString(), completed, ...summary })}\n`,
-    ).catch(() => {});
+    // A run log beside a device or FIFO would land in /dev (or next to a pipe): only a regular output file gets one.
+    if (await isRegularFile(options.out)) {
+      await appendFile(
+        `${options.out}.runlog.jsonl`,
+        `${JSON.stringify({ event: 'verify-math', startedAt: startedAt.toISOString(), finishedAt: new Date().toISOString(), completed, ...summary })}\n`,
+      ).catch(() => {});
+    }
   }
   return summary;
 }

@@ -243,6 +243,22 @@ describe('AtomicFile targets that a rename would destroy', () => {
 });
 
 describe('openResumable', () => {
+  test('a character device is appended to without truncating, resuming or fsyncing it', async (context) => {
+    const directory = await freshDirectory();
+    const device = join(directory, 'null');
+    try {
+      execFileSync('mknod', ['-m', '666', device, 'c', '1', '3'], { stdio: 'ignore' });
+    } catch {
+      context.skip();
+    }
+    const output = await openResumable(device);
+    expect(output.doneCount).toBe(0);
+    await output.appendLine('{"a":1}\n');
+    await output.close(); // fsync on /dev/null is EINVAL: it must not be attempted
+    expect((await lstat(device)).isCharacterDevice()).toBe(true);
+    expect(await readdir(directory)).toEqual(['null']);
+  });
+
   const lineArbitrary = fc.record({ text: fc.string({ unit: 'binary', maxLength: 20 }), value: fc.integer() });
 
   test('a run cut anywhere, then resumed, equals an uninterrupted run byte for byte', async () => {

@@ -311,13 +311,18 @@ export async function openResumable(
   const serialize = options.serialize ?? toJsonLine;
   let handle: FileHandle;
   let droppedBytes = 0;
+  // A FIFO or a device (/dev/null, a terminal) holds no earlier run to resume, cannot be truncated or fsynced, and
+  // reading a FIFO back would block: it is only appended to.
+  let regular = true;
   try {
     handle = await open(path, 'a+');
-    const { size } = await handle.stat();
-    const keep = await endOfLastLine(handle, size);
-    if (keep < size) {
+    const stats = await handle.stat();
+    regular = stats.isFile();
+    if (stats.isDirectory()) throw new Error('EISDIR: is a directory');
+    const keep = regular ? await endOfLastLine(handle, stats.size) : stats.size;
+    if (keep < stats.size) {
       await handle.truncate(keep);
-      droppedBytes = size - keep;
+      droppedBytes = stats.size - keep;
     }
   } catch (error) {
     throw new OutputUnwritableError(path, error);
@@ -326,7 +331,7 @@ export async function openResumable(
   const doneIds = new Set<string>();
   let doneCount = 0;
   try {
-    for await (const { value } of readJsonlLines(path)) {
+    for await (const { value } of regular ? readJsonlLines(path) : []) {
       doneCount += 1;
       const id = idOf(value);
       if (id !== undefined) doneIds.add(id);
@@ -373,7 +378,7 @@ export async function openResumable(
       closed = true;
       try {
         await tail.catch(() => {});
-        if (!failure) await handle.sync();
+        if (!failure && regular) await handle.sync();
       } finally {
         await handle.close();
       }
