@@ -168,13 +168,57 @@ function integerVerdict(response: string, goldText: string): Verdict | undefined
   });
 }
 
-/** The trailing physical unit of an answer, folded to one spelling per plural ("hours" and "hour" agree), or undefined. */
+/**
+ * Spellings of one physical unit, to one name: "3 hrs" and "3 hours" agree, "5 cm" and "5 m" do not. Count nouns
+ * ("apples", "people", "units") are not units of measure and are never compared.
+ */
+const UNIT_NAMES: Readonly<Record<string, string>> = Object.fromEntries(
+  (
+    [
+      ['meter', 'm', 'meter', 'meters', 'metre', 'metres'],
+      ['centimeter', 'cm', 'centimeter', 'centimeters', 'centimetre', 'centimetres'],
+      ['millimeter', 'mm', 'millimeter', 'millimeters', 'millimetre', 'millimetres'],
+      ['kilometer', 'km', 'kilometer', 'kilometers', 'kilometre', 'kilometres'],
+      ['inch', 'in', 'inch', 'inches'],
+      ['foot', 'ft', 'foot', 'feet'],
+      ['yard', 'yd', 'yard', 'yards'],
+      ['mile', 'mi', 'mile', 'miles'],
+      ['gram', 'g', 'gram', 'grams'],
+      ['milligram', 'mg', 'milligram', 'milligrams'],
+      ['kilogram', 'kg', 'kilogram', 'kilograms'],
+      ['pound', 'lb', 'lbs', 'pound', 'pounds'],
+      ['ounce', 'oz', 'ounce', 'ounces'],
+      ['ton', 'ton', 'tons'],
+      ['liter', 'liter', 'liters', 'litre', 'litres'],
+      ['milliliter', 'ml', 'mL', 'milliliter', 'milliliters'],
+      ['gallon', 'gallon', 'gallons'],
+      ['cup', 'cup', 'cups'],
+      ['hour', 'h', 'hr', 'hrs', 'hour', 'hours'],
+      ['minute', 'min', 'mins', 'minute', 'minutes'],
+      ['second', 's', 'sec', 'secs', 'second', 'seconds'],
+      ['day', 'day', 'days'],
+      ['week', 'week', 'weeks'],
+      ['month', 'month', 'months'],
+      ['year', 'yr', 'yrs', 'year', 'years'],
+      ['mph', 'mph'],
+      ['kph', 'kph', 'km/h'],
+      ['m/s', 'm/s'],
+      ['ft/s', 'ft/s'],
+      ['degree', 'deg', 'degree', 'degrees'],
+      ['radian', 'rad', 'radian', 'radians'],
+      ['cent', 'cent', 'cents'],
+    ] as const
+  ).flatMap(([name, ...spellings]) => spellings.map((spelling) => [spelling, name])),
+);
+
+/** The trailing physical unit of an answer under one name per unit (with its power, "meter^2"), or undefined. */
 function unitOf(text: string, policy: MathPolicy): string | undefined {
-  const unit = readTrailingUnit(text, { numberWords: policy.numberWords }) ?? currencyOf(text);
-  if (unit === undefined) return undefined;
+  const unit = readTrailingUnit(text, { numberWords: policy.numberWords });
+  if (unit === undefined) return currencyOf(text);
   const [word = '', power] = unit.split('^');
-  const singular = word.length > 3 && word.endsWith('s') ? word.slice(0, -1) : word;
-  return power ? `${singular}^${power}` : singular;
+  const name = UNIT_NAMES[word] ?? UNIT_NAMES[word.toLowerCase()];
+  if (name === undefined) return currencyOf(text);
+  return power ? `${name}^${power}` : name;
 }
 
 /** The currency an answer names: a cent word or sign before a dollar sign or word ("50 cents" is not "$50"). */
