@@ -19,3 +19,15 @@ export type Pair = z.infer<typeof Pair>;
 export function pairId(prompt: string, chosen: string, rejected: string): string {
   return contentId('pair', prompt, chosen, rejected);
 }
+
+/**
+ * A pair as found in the wild (a DPO file from elsewhere): scores and margin may be missing. Commands that only move
+ * pairs between formats read this; commands that need the scores (`gates`, `reward` exports) read `Pair` or say which
+ * field is missing.
+ */
+export const LoosePair = Pair.extend({
+  chosen_score: z.number().optional(),
+  rejected_score: z.number().optional(),
+  margin: z.number().optional(),
+});
+export type LoosePair = z.infer<typeof LoosePair>;

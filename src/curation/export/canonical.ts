@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { Pair } from '../../core/schemas/pair.js';
+import { LoosePair } from '../../core/schemas/pair.js';
 import { Problem } from '../../core/schemas/problem.js';
 import { Response } from '../../core/schemas/response.js';
 import { type CanonicalField, type FieldOverrides, RecordAliases, type RecordKind, resolveRecord } from '../../core/schemas/aliases.js';
@@ -7,7 +7,7 @@ import type { CanonicalRecord, ExportFormat } from './export-format.js';
 
 /** The schema each input kind is validated with. */
 export const kindSchemas: { readonly [Kind in RecordKind]: z.ZodType<Extract<CanonicalRecord, { kind: Kind }>['record']> } = {
-  pair: Pair,
+  pair: LoosePair,
   response: Response,
   problem: Problem,
 };

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Pair } from '../../core/schemas/pair.js';
+import type { LoosePair } from '../../core/schemas/pair.js';
 import type { Problem } from '../../core/schemas/problem.js';
 import type { RecordKind } from '../../core/schemas/aliases.js';
 import type { Response } from '../../core/schemas/response.js';
@@ -7,7 +7,7 @@ import type { DeclaredType } from './column-types.js';
 
 /** One canonical input record, validated, with the kind it was read as. */
 export type CanonicalRecord =
-  | { readonly kind: 'pair'; readonly record: Pair }
+  | { readonly kind: 'pair'; readonly record: LoosePair }
   | { readonly kind: 'response'; readonly record: Response }
   | { readonly kind: 'problem'; readonly record: Problem };
 

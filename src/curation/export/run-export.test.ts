@@ -249,6 +249,19 @@ describe('meta and column types', () => {
   });
 });
 
+describe('pairs from elsewhere', () => {
+  test('a plain {prompt, chosen, rejected} file exports; reward takes its margin from the scores or names what is missing', async () => {
+    const plain = [{ prompt: 'p', chosen: 'a', rejected: 'b' }];
+    const target = out('plain-dpo.jsonl');
+    await runExport({ in: writeLines(plain), out: target, to: 'trl-dpo' });
+    expect(readLines(target)).toMatchObject([{ prompt: 'p', chosen: 'a', rejected: 'b' }]);
+    const scored = out('scored-reward.jsonl');
+    await runExport({ in: writeLines([{ prompt: 'p', chosen: 'a', rejected: 'b', chosen_score: 0.9, rejected_score: 0.4 }]), out: scored, to: 'reward' });
+    expect(readLines(scored)[0]?.margin).toBeCloseTo(0.5, 12);
+    await expect(runExport({ in: writeLines(plain), out: out('plain-reward.jsonl'), to: 'reward' })).rejects.toThrow('field "margin"');
+  });
+});
+
 describe('bad input names file, line and field; outputs stay whole', () => {
   const bad = ['{"prompt": "p", "chosen": "c", "rejected": "r", "chosen_score": 1, "rejected_score": 0, "margin": 1}', 'not json', JSON.stringify({ ...pairs[1], chosen: 7 }), JSON.stringify({ ...pairs[2], rejected: undefined }), JSON.stringify({ ...pairs[4], chosen: '' })];
 

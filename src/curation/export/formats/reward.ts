@@ -15,7 +15,9 @@ export const reward: ExportFormat = {
   columns: () => ({ chosen: messageListColumn, rejected: messageListColumn, margin: 'float' }),
   convert(input, context) {
     if (input.kind !== 'pair') throw new Error(`reward cannot convert a ${input.kind}`);
-    const { prompt, chosen, rejected, margin } = input.record;
+    const { prompt, chosen, rejected, chosen_score, rejected_score } = input.record;
+    const margin = input.record.margin ?? (chosen_score !== undefined && rejected_score !== undefined ? chosen_score - rejected_score : undefined);
+    if (margin === undefined) return { invalid: 'field "margin": a reward row needs a margin, or chosen_score and rejected_score to take it from' };
     const messages = promptMessages(prompt, context);
     return [
       {
