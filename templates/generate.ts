@@ -113,11 +113,11 @@ export class ItemGenerator {
     );
   }
 
-  /** Whether question k's fact is held out for test sets. */
-  isReserved(k: number): boolean {
+  /** Whether question k's fact is held out for test sets; `item`, any variant of question k, saves building the key. */
+  isReserved(k: number, item?: MathItem): boolean {
     const known = this.reservation?.[k];
     if (known) return known === 1;
-    const reserved = this.heldOut.isReserved(this.space.factKey(k));
+    const reserved = this.heldOut.isReserved(item ? item.factKey : this.space.factKey(k));
     if (this.reservation) this.reservation[k] = reserved ? 1 : 2;
     return reserved;
   }
@@ -206,17 +206,38 @@ export class ItemGenerator {
 
   /** The question index of training item `index` in sampling (non-unique) mode. */
   sampledQuestion(index: number): number {
+    return this.sample(index, false).questionIndex;
+  }
+
+  /** Training item `index` in sampling mode, with its question index. */
+  sampledItem(index: number): DrawnItem {
+    const { questionIndex, item } = this.sample(index, true);
+    return { questionIndex, item: item ?? this.itemAt(questionIndex, index) };
+  }
+
+  /**
+   * Draws training question `index` with the family's distribution, skipping reserved facts. With `build`, a question
+   * seen for the first time is built once, in the item's own variant, and its key read from it: in large spaces most
+   * draws are first sightings, and building the key apart would build most of the item twice.
+   */
+  private sample(index: number, build: boolean): { questionIndex: number; item: MathItem | undefined } {
     const rng = rngFor(this.plan.seed, index, QUESTION_STREAM);
     for (let attempt = 0; attempt < 64; attempt += 1) {
       const k = this.space.draw(rng);
-      if (!this.isReserved(k)) return k;
+      const known = this.reservation?.[k];
+      if (known) {
+        if (known === 2) return { questionIndex: k, item: undefined };
+        continue;
+      }
+      const item = build ? this.itemAt(k, index) : undefined;
+      if (!this.isReserved(k, item)) return { questionIndex: k, item };
     }
     // The natural distribution keeps hitting reserved questions: walk the permutation from a random point instead.
     const size = this.space.size;
     const start = rng.below(size);
     for (let step = 0; step < size; step += 1) {
       const k = this.permutation.at((start + step) % size);
-      if (!this.isReserved(k)) return k;
+      if (!this.isReserved(k)) return { questionIndex: k, item: undefined };
     }
     throw new SpaceExhaustedError(`${this.plan.template.name}: every question falls in the held-out test share`);
   }
@@ -288,14 +309,15 @@ export class ItemGenerator {
     const { testAnswers } = plan.template;
     for (let index = start; index < end; index += 1) {
       let questionIndex: number;
+      let item: MathItem;
       if (questions) {
         const next = questions.next();
         if (next.done) throw new Error('unique question walk ended early');
         questionIndex = next.value;
+        item = this.itemAt(questionIndex, index);
       } else {
-        questionIndex = this.sampledQuestion(index);
+        ({ questionIndex, item } = this.sampledItem(index));
       }
-      const item = this.itemAt(questionIndex, index);
       const negative = chooseNegative(item, plan.negatives, () => rngFor(plan.seed, index, NEGATIVE_STREAM));
       yield { family: plan.template.name, seed: plan.seed, index, questionIndex, item, negative, heldOutShare: plan.heldOutShare, testAnswers };
     }

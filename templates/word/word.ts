@@ -154,6 +154,7 @@ export class WordItem implements MathItem {
   readonly meta: Readonly<Record<string, unknown>>;
   private readonly values: Rational[];
   private written: (string | undefined)[] | undefined;
+  private key: string | undefined;
 
   constructor(
     private readonly plan: Plan,
@@ -175,7 +176,9 @@ export class WordItem implements MathItem {
   }
 
   get factKey(): string {
-    return this.plan.factKeyOf(this.params, this.answer);
+    // Read twice per training item (reservation, then meta): computed once.
+    this.key ??= this.plan.factKeyOf(this.params, this.answer);
+    return this.key;
   }
 
   /** The step chain, `3 x $4 = $12; $12 + $2 = $14; $20 - $14 = $6`. */
