@@ -7,6 +7,7 @@ const benches: Record<string, () => BenchFigure[] | Promise<BenchFigure[]>> = {
   'gen-arith': benchGenArith,
   'verify-math': benchVerifyMath,
   'verify-math-sympy': benchVerifyMathSympy,
+  curate: () => import('./curate.js').then((module) => module.benchCurate()),
 };
 
 const filter = process.argv[2];

@@ -1,5 +1,6 @@
 import { ensureLength } from './text/growable.js';
 import { HashIndex64 } from './text/hash-index.js';
+import { normalizeText } from './text/normalize.js';
 import { type WordHashes, exactWords, hashWords, overlapWords, runKey } from './text/tokens.js';
 
 /**
@@ -49,6 +50,8 @@ function containable(words: readonly string[]): boolean {
 }
 
 const MAX_SPAN = 300;
+/** Chains at least this long (an n-gram many items share, such as a template's wording) are summarised once. */
+const CACHED_CHAIN_LENGTH = 16;
 
 function span(words: readonly string[], start: number, end: number): string {
   const text = words.slice(start, end).join(' ');
@@ -89,7 +92,7 @@ export class BenchmarkIndex {
   #postings = 0;
   #postingItem: Int32Array = new Int32Array(1 << 12);
   #postingNext: Int32Array = new Int32Array(1 << 12);
-  /** Per chain already walked: the earliest item of each benchmark in it, so a busy chain is walked once. */
+  /** Per long chain already walked: the earliest item of each benchmark in it, so a busy chain is walked once. */
   readonly #chainSummaries = new Map<number, readonly { benchmark: number; line: number }[]>();
   #rows = 0;
 
@@ -133,7 +136,8 @@ export class BenchmarkIndex {
     this.#itemBenchmark[item] = benchmark;
     this.#itemLine[item] = line;
 
-    const words = exactWords(question);
+    const normalized = normalizeText(question);
+    const words = exactWords(normalized);
     if (words.length > 0) {
       this.#addPosting(this.#questions, runKey(hashWords(words), 0, words.length, this.#key), item);
       if (words.length < this.ngramSizes.at(-1)! && containable(words)) {
@@ -141,7 +145,7 @@ export class BenchmarkIndex {
         this.#shortLengths.add(words.length);
       }
     }
-    const hashes = hashWords(overlapWords(question));
+    const hashes = hashWords(overlapWords(normalized));
     for (const size of this.ngramSizes) {
       const table = this.#ngrams.get(size)!;
       for (let start = 0; start + size <= hashes.count; start += 1) this.#addPosting(table, runKey(hashes, start, start + size, this.#key), item);
@@ -160,24 +164,37 @@ export class BenchmarkIndex {
     table.set(key[0]!, key[1]!, posting);
   }
 
-  /** Items of a chain (all, or only those short enough to be found inside other text), earliest per benchmark. */
-  #walk(head: number, containableOnly: boolean): readonly { benchmark: number; line: number }[] {
+  /**
+   * Visits the items of a chain (all, or only those short enough to be found inside other text) as (benchmark, line),
+   * marking them seen. A long chain (an n-gram many items share, such as a template's wording) is walked once and then
+   * visited through its summary: the earliest line per benchmark.
+   */
+  #walk(head: number, containableOnly: boolean, visit: (benchmark: number, line: number) => void): void {
     const cacheKey = head * 2 + (containableOnly ? 1 : 0);
     const cached = this.#chainSummaries.get(cacheKey);
-    if (cached) return cached;
+    if (cached) {
+      for (const { benchmark, line } of cached) visit(benchmark, line);
+      return;
+    }
+    let length = 0;
+    for (let posting = head; posting >= 0; posting = this.#postingNext[posting]!) {
+      length += 1;
+      const item = this.#postingItem[posting]!;
+      if (containableOnly && this.#itemContainable[item] === 0) continue;
+      this.#itemSeen[item] = 1;
+      visit(this.#itemBenchmark[item]!, this.#itemLine[item]!);
+    }
+    if (length < CACHED_CHAIN_LENGTH) return;
     const earliest = new Map<number, number>();
     for (let posting = head; posting >= 0; posting = this.#postingNext[posting]!) {
       const item = this.#postingItem[posting]!;
       if (containableOnly && this.#itemContainable[item] === 0) continue;
-      this.#itemSeen[item] = 1;
       const benchmark = this.#itemBenchmark[item]!;
       const line = this.#itemLine[item]!;
       const known = earliest.get(benchmark);
       if (known === undefined || line < known) earliest.set(benchmark, line);
     }
-    const summary = [...earliest].map(([benchmark, line]) => ({ benchmark, line })).sort((a, b) => a.benchmark - b.benchmark);
-    this.#chainSummaries.set(cacheKey, summary);
-    return summary;
+    this.#chainSummaries.set(cacheKey, [...earliest].map(([benchmark, line]) => ({ benchmark, line })));
   }
 
   /**
@@ -189,14 +206,15 @@ export class BenchmarkIndex {
     this.#rows += 1;
     const strongest = new Map<number, Hit>();
     const record = (head: number, containableOnly: boolean, rank: number, match: ContaminationMatch, overlap: () => string) => {
-      for (const { benchmark, line } of this.#walk(head, containableOnly)) {
+      this.#walk(head, containableOnly, (benchmark, line) => {
         const known = strongest.get(benchmark);
-        if (known && (known.rank < rank || (known.rank === rank && known.line <= line))) continue;
+        if (known && (known.rank < rank || (known.rank === rank && known.line <= line))) return;
         strongest.set(benchmark, { rank, benchmark, line, match, span: overlap() });
-      }
+      });
     };
 
-    const words = exactWords(text);
+    const normalized = normalizeText(text);
+    const words = exactWords(normalized);
     if (words.length > 0) {
       const hashes = hashWords(words);
       const head = this.#lookup(this.#questions, hashes, 0, words.length);
@@ -209,7 +227,7 @@ export class BenchmarkIndex {
         }
       }
     }
-    const overlap = overlapWords(text);
+    const overlap = overlapWords(normalized);
     const hashes: WordHashes = hashWords(overlap);
     this.ngramSizes.forEach((size, position) => {
       const table = this.#ngrams.get(size)!;

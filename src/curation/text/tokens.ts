@@ -1,22 +1,19 @@
 import { hashString32 } from '../../core/hash.js';
-import { normalizeText } from './normalize.js';
 
 const EDGE_PUNCTUATION = /^\p{P}+|\p{P}+$/gu;
 const SEEDS = [0x746f6b31, 0x746f6b32] as const;
 
-/** The words of a text compared whole: `normalizeText` split at spaces, punctuation kept (`79-7=?` is one word). */
-export function exactWords(text: string): string[] {
-  const normalized = normalizeText(text);
+/** The words of a normalised text (`normalizeText`) compared whole: split at spaces, punctuation kept (`79-7=?` is one word). */
+export function exactWords(normalized: string): string[] {
   return normalized === '' ? [] : normalized.split(' ');
 }
 
 /**
- * The words of a text for n-gram overlap: `normalizeText` split at spaces, with punctuation at either end of a word
- * removed (`equation:` and `equation` agree, as a trailing period must not hide an overlap) and words left empty dropped.
+ * The words of a normalised text (`normalizeText`) for n-gram overlap: split at spaces, with punctuation at either end of
+ * a word removed (`equation:` and `equation` agree, as a trailing period must not hide an overlap), empty words dropped.
  */
-export function overlapWords(text: string): string[] {
+export function overlapWords(normalized: string): string[] {
   const words: string[] = [];
-  const normalized = normalizeText(text);
   if (normalized === '') return words;
   for (const word of normalized.split(' ')) {
     const stripped = word.replace(EDGE_PUNCTUATION, '');
