@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { expect, test } from 'vitest';
-import { extractNumbers, numberKey } from './numbers.js';
+import { extractNumbers, extractOperators, numberKey } from './numbers.js';
 
 test('numbers are read as written, signed only where a minus is not an operator', () => {
   expect(extractNumbers('79-7=?')).toEqual(['79', '7']);
@@ -23,10 +23,21 @@ test('the number key is the sequence: the same numbers in the same order give th
   expect(numberKey('1 2')).not.toEqual(numberKey('12'));
   expect(numberKey('the aunt is three times her age')).not.toEqual(numberKey('the aunt is four times her age'));
   expect(numberKey('three times 4')).toEqual(numberKey('3 times 4'));
+  expect(numberKey('x-3=11,x=?')).not.toEqual(numberKey('x/3=11,x=?'));
+  expect(numberKey('79 - 7 = ?')).toEqual(numberKey('79-7=?'));
+  expect(numberKey('a well-known shop sells 3 pens')).toEqual(numberKey('a well known shop sells 3 pens'));
   fc.assert(
     fc.property(fc.array(fc.nat({ max: 999 }), { maxLength: 6 }), fc.array(fc.nat({ max: 999 }), { maxLength: 6 }), (numbers, others) => {
       expect(numberKey(`a ${numbers.join(' b ')} c`)).toEqual(numberKey(`d ${numbers.join(' e ')} f`));
       if (others.join() !== numbers.join()) expect(numberKey(`a ${numbers.join(' b ')} c`)).not.toEqual(numberKey(`a ${others.join(' b ')} c`));
     }),
   );
+});
+
+test('operators count where they touch a digit or a lone letter, not inside words', () => {
+  expect(extractOperators('x-26=63, x=?')).toEqual(['-', '=', '=']);
+  expect(extractOperators('79 \u2212 7 = ?')).toEqual(['-', '=']);
+  expect(extractOperators('a+b=c')).toEqual(['+', '=']);
+  expect(extractOperators('a well-known, up-to-date shop')).toEqual([]);
+  expect(extractOperators('15% of 2/3')).toEqual(['%', '/']);
 });

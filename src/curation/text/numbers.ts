@@ -53,13 +53,50 @@ export function extractNumbers(text: string): string[] {
   return numbers;
 }
 
+const OPERATORS = new Set(['+', '-', '\u2212', '*', '/', '\u00d7', '\u00f7', '^', '=', '<', '>', '\u2264', '\u2265', '%']);
+
+function isDigitAt(text: string, index: number): boolean {
+  const code = text.charCodeAt(index);
+  return code >= 0x30 && code <= 0x39;
+}
+
+function isLetterAt(text: string, index: number): boolean {
+  const character = text.charAt(index);
+  return character !== '' && character.toLowerCase() !== character.toUpperCase();
+}
+
+/** A lone letter at `index` (`x` in `x+3`, not the `l` of `well-known`), looking away from the operator at `from`. */
+function isVariableAt(text: string, index: number, from: number): boolean {
+  return isLetterAt(text, index) && !isLetterAt(text, index + (index - from));
+}
+
 /**
- * A 64-bit key (two 32-bit lanes) of the numbers in a text, in the order they occur: equal exactly when the same numbers
- * appear in the same order. Order counts because texts similar enough to be near-duplicates keep the numbers of one
- * problem in place; the same numbers swapped between roles (150 minutes on weekdays and 165 at weekends, or the other
- * way round) make another problem with another answer, which a multiset key would merge.
+ * The operator symbols of a text's formulas, in order: `+ - * / = ^ < >` and their Unicode forms, `%`, where they touch
+ * a digit or a lone letter once spaces are removed (`79 - 7`, `x/3=11`), so a hyphen inside a word does not count.
+ */
+export function extractOperators(text: string): string[] {
+  const compact = text.replace(/\s+/g, '');
+  const operators: string[] = [];
+  for (let index = 0; index < compact.length; index += 1) {
+    const character = compact.charAt(index);
+    if (!OPERATORS.has(character)) continue;
+    const before = index - 1;
+    const after = index + 1;
+    const touches =
+      isDigitAt(compact, before) || isDigitAt(compact, after) || isVariableAt(compact, before, index) || isVariableAt(compact, after, index);
+    if (touches) operators.push(character === '\u2212' ? '-' : character);
+  }
+  return operators;
+}
+
+/**
+ * A 64-bit key (two 32-bit lanes) of the numbers and formula operators in a text, each in the order they occur: equal
+ * exactly when the same numbers appear in the same order and the formulas use the same operators. Order counts because
+ * texts similar enough to be near-duplicates keep the numbers of one problem in place; the same numbers swapped between
+ * roles (150 minutes on weekdays and 165 at weekends, or the other way round) make another problem with another answer,
+ * which a multiset key would merge. Operators count because `x-3=11,x=?` and `x/3=11,x=?` share most of their characters.
  */
 export function numberKey(text: string): readonly [number, number] {
-  const joined = extractNumbers(text).join(' ');
+  const joined = `${extractNumbers(text).join(' ')}|${extractOperators(text).join('')}`;
   return [hashString32(joined, 0x6e756d31), hashString32(joined, 0x6e756d32)];
 }
