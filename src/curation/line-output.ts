@@ -44,10 +44,31 @@ export interface LineOutput {
 
 const BATCH_CHARACTERS = 1 << 16;
 
-/** Opens `path` (`-` is standard output) for atomic line output; an unwritable path throws OutputUnwritableError now. */
+/** Standard output as a sink: written as it goes (nothing to take back), waiting for the reader when the pipe is full. */
+function standardOutput(): Pick<AtomicFile, 'write' | 'commit' | 'discard'> {
+  return {
+    write(chunk) {
+      if (process.stdout.write(chunk)) return undefined;
+      return new Promise<void>((resolve) => process.stdout.once('drain', () => resolve()));
+    },
+    commit: async () => {},
+    discard: async () => {},
+  };
+}
+
+/**
+ * Opens `path` for atomic line output; an unwritable path throws OutputUnwritableError now. `-` is standard output,
+ * written through `process.stdout` itself (reopening /dev/stdout would share Node's non-blocking pipe and fail with
+ * EAGAIN once the reader falls behind).
+ */
 export async function openLineOutput(path: string, signal?: AbortSignal): Promise<LineOutput> {
-  const file = new AtomicFile(path === '-' ? '/dev/stdout' : path, { highWaterMark: 1 << 20, ...(signal ? { signal } : {}) });
-  await file.open();
+  let file: Pick<AtomicFile, 'write' | 'commit' | 'discard'>;
+  if (path === '-') file = standardOutput();
+  else {
+    const atomic = new AtomicFile(path, { highWaterMark: 1 << 20, ...(signal ? { signal } : {}) });
+    await atomic.open();
+    file = atomic;
+  }
   let batch = '';
   let lines = 0;
   const flush = () => {

@@ -56,6 +56,11 @@ describe('veridata dedup', () => {
     expect(summary).toMatchObject({ rows: 20000, distinctTexts: distinct, nearDuplicates: 0, exactDuplicates: 20000 - distinct });
     await runCli(['dedup', '--in', path('t.jsonl'), '--out', path('t.dedup2.jsonl'), '--json']);
     expect(sha256(path('t.dedup2.jsonl'))).toBe(sha256(path('t.dedup.jsonl')));
+    // --out - streams the same lines through a pipe; the summary then goes to stderr.
+    const piped = await runCli(['dedup', '--in', path('t.jsonl'), '--out', '-', '--json']);
+    expect(piped.code, piped.stderr).toBe(0);
+    expect(piped.stdout).toBe(readFileSync(path('t.dedup.jsonl'), 'utf8'));
+    expect(piped.stderr).toContain('"command":"dedup"');
   });
 
   test('word problems: clusters never mix two problems (gen fact keys), even at threshold 0.6', async () => {
