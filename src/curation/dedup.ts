@@ -141,7 +141,7 @@ export async function runDedup(options: DedupOptions, context: RunContext = {}):
       if (clusterRows[text]! > 1) duplicateClusters += 1;
     }
 
-    const lines = readLinesAt(options.in, rowLines, rows, signal);
+    const lines = readLinesAt(options.in, { lineNumbers: rowLines, count: rows, ...(signal ? { signal } : {}) });
     const written = await writeClusters(output, lines, { index, rowDistinct, rows, clusterRows, drop: options.drop });
     if ((await fileVersion(options.in)) !== version || written.rows !== rows) {
       throw new InputUnreadableError(options.in, new Error('the file changed while dedup was reading it; rerun on a file nobody is writing'));

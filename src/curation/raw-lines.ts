@@ -8,11 +8,20 @@ export interface RawLine {
   readonly text: string;
 }
 
+/** Which lines `readLinesAt` reads. */
+export interface ReadLinesAtOptions {
+  /** 1-based line numbers, ascending; only the first `count` are used. */
+  readonly lineNumbers: Int32Array;
+  readonly count: number;
+  readonly signal?: AbortSignal;
+}
+
 /**
- * The lines of a file whose numbers are listed in `lineNumbers` (ascending), unparsed: a second pass over a file the
- * first pass already validated, so only the rows it kept are read again and no JSON is parsed twice.
+ * The lines of a file whose numbers are listed in `lineNumbers`, unparsed: a second pass over a file the first pass
+ * already validated, so only the rows it kept are read again and no JSON is parsed twice.
  */
-export async function* readLinesAt(path: string, lineNumbers: Int32Array, count: number, signal?: AbortSignal): AsyncGenerator<RawLine> {
+export async function* readLinesAt(path: string, options: ReadLinesAtOptions): AsyncGenerator<RawLine> {
+  const { lineNumbers, count, signal } = options;
   const input = createReadStream(path, { highWaterMark: 1 << 16 });
   const lines = createInterface({ input, crlfDelay: Infinity });
   let lineNumber = 0;
