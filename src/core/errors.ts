@@ -91,7 +91,7 @@ export class UnknownNameError extends VeridataError {
 export class InvalidJsonError extends VeridataError {
   constructor(file: string, line: number, detail: string) {
     super('INVALID_JSON', `${file}:${line}: not a JSON object (${detail})`, {
-      hint: 'Fix or remove that line and rerun; records already written are kept.',
+      hint: 'Fix or remove that line (or pass --skip-invalid to skip such lines) and rerun.',
     });
   }
 }
@@ -107,7 +107,7 @@ export class InvalidRecordError extends VeridataError {
             return `field "${issue?.path.join('.') || '(record)'}": ${issue?.message ?? 'invalid'}`;
           })();
     super('INVALID_RECORD', `${file}:${line}: ${detail}`, {
-      hint: 'Fix or remove that line and rerun; records already written are kept.',
+      hint: 'Fix or remove that line (or pass --skip-invalid to skip such lines) and rerun.',
     });
   }
 }

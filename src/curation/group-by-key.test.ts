@@ -1,4 +1,4 @@
-import { readdir } from 'node:fs/promises';
+import { readdir, rm } from 'node:fs/promises';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -34,6 +34,7 @@ describe('groupByKey', () => {
       { numRuns: 40 },
     );
     expect(await readdir(directory)).toEqual([]);
+    await rm(directory, { recursive: true, force: true });
   });
 
   test('a group that maps to nothing is left out', async () => {

@@ -20,7 +20,7 @@ export interface Group<T> {
 }
 
 export interface GroupByKeyOptions {
-  /** Bytes of serialized items held in memory before grouping spills to bucket files on disk (default 64 MiB). */
+  /** Bytes of serialized items held in memory before grouping spills to bucket files on disk (default 16 MiB; as objects they take several times that). */
   readonly memoryBudget?: number;
   /** Bucket files once spilled (default 32): each must fit in memory when its turn comes. */
   readonly buckets?: number;
@@ -28,7 +28,7 @@ export interface GroupByKeyOptions {
   readonly tempDirectory?: string;
 }
 
-const DEFAULT_MEMORY_BUDGET = 64 << 20;
+const DEFAULT_MEMORY_BUDGET = 16 << 20;
 const DEFAULT_BUCKETS = 32;
 
 /**
@@ -95,15 +95,26 @@ class Spill {
     this.#writers = writers;
   }
 
+  /** The first write error of any bucket file; later writes rethrow it (an interrupted run destroys the streams). */
+  #error: Error | undefined;
+
   static async create(bucketCount: number, tempDirectory: string | undefined): Promise<Spill> {
     const directory = await mkdtemp(join(tempDirectory ?? tmpdir(), 'veridata-group-'));
     const writers = Array.from({ length: bucketCount }, (_, index) => createWriteStream(join(directory, `bucket-${index}.jsonl`)));
-    return new Spill(directory, writers);
+    const spill = new Spill(directory, writers);
+    for (const writer of writers) writer.on('error', (error) => spill.#fail(error));
+    return spill;
+  }
+
+  #fail(error: Error): void {
+    this.#error ??= error;
   }
 
   async add(keyed: KeyedItem<unknown>): Promise<void> {
+    if (this.#error) throw this.#error;
     const writer = this.#writers[hashString32(keyed.key) % this.#writers.length]!;
-    if (!writer.write(`${JSON.stringify(keyed)}\n`)) await new Promise<void>((resolve) => writer.once('drain', resolve));
+    if (!writer.write(`${JSON.stringify(keyed)}\n`)) await drained(writer);
+    if (this.#error) throw this.#error;
   }
 
   async *finish<T>(mapGroup: (group: Group<T>) => string): AsyncGenerator<string> {
@@ -114,10 +125,12 @@ class Spill {
       for await (const line of readLines(join(this.#directory, `bucket-${index}.jsonl`))) items.push(JSON.parse(line) as KeyedItem<T>);
       const outputPath = join(this.#directory, `out-${index}.txt`);
       const writer = createWriteStream(outputPath);
+      writer.on('error', (error) => this.#fail(error));
       for (const group of groupInMemory(items)) {
         const text = mapGroup(group);
         if (text === '') continue;
-        if (!writer.write(`${group.firstOrder}\t${JSON.stringify(text)}\n`)) await new Promise<void>((resolve) => writer.once('drain', resolve));
+        if (!writer.write(`${group.firstOrder}\t${JSON.stringify(text)}\n`)) await drained(writer);
+        if (this.#error) throw this.#error;
       }
       await new Promise<void>((resolve, reject) => writer.end((error?: Error | null) => (error ? reject(error) : resolve())));
       outputs.push(outputPath);
@@ -126,9 +139,25 @@ class Spill {
   }
 
   async remove(): Promise<void> {
+    this.#error ??= new Error('grouping stopped');
     for (const writer of this.#writers) writer.destroy();
     await rm(this.#directory, { recursive: true, force: true });
   }
+}
+
+/** Waits until a stream can take more, or is closed or failed (then the caller checks the error): never forever. */
+function drained(writer: WriteStream): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const done = (): void => {
+      writer.off('drain', done);
+      writer.off('close', done);
+      writer.off('error', done);
+      resolve();
+    };
+    writer.once('drain', done);
+    writer.once('close', done);
+    writer.once('error', done);
+  });
 }
 
 async function* readLines(path: string): AsyncGenerator<string> {

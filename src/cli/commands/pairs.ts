@@ -31,7 +31,7 @@ export function makePairsCommand(): Command {
   return new Command('pairs')
     .description('Build chosen/rejected preference pairs from verified responses (or exported solver logs)')
     .requiredOption('--in <file>', 'JSONL of responses with a verdict (or {prompt, output, verifier: {name, passed}} log lines); - for stdin')
-    .requiredOption('--out <file>', 'where the pairs go (written atomically)')
+    .requiredOption('--out <file>', 'where the pairs go (written atomically; - for stdout); never the input file')
     .addOption(new Option('--strategy <name>', 'best-worst: one pair per prompt; all-pass-fail: every pass x fail, capped; margin: pairs whose score gap >= --min-gap').choices(PairStrategy.options).default('best-worst'))
     .addOption(new Option('--judge <use>', 'a judge score: ignore it, break ties between passes, or also place responses the verifier could not decide').choices(JudgeUse.options).default('tiebreak'))
     .option('--judge-field <name>', 'field holding a judge score 0..1 (default: judge_score, then judge)')
@@ -75,6 +75,6 @@ Example:
           }).finally(() => progress.done()),
         { hint: 'Nothing was written (the output is replaced only when complete); rerun the same command.' },
       );
-      printSummary(summaryRows(summary), summary, { json: flags.json === true });
+      printSummary(summaryRows(summary), summary, { json: flags.json === true, stream: flags.out === '-' ? process.stderr : process.stdout });
     });
 }

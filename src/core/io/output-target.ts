@@ -2,6 +2,7 @@ import { fstat as fstatCallback, type Stats } from 'node:fs';
 import { lstat, readlink, realpath, stat } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
+import { VeridataError } from '../errors.js';
 
 const fstat = promisify(fstatCallback);
 
@@ -107,4 +108,18 @@ export async function outputIdentity(path: string): Promise<string> {
 export async function isCharacterDevice(path: string): Promise<boolean> {
   const stats = await (path === '-' ? fstat(1) : stat(path)).catch(() => undefined);
   return stats?.isCharacterDevice() === true;
+}
+
+/**
+ * Refuses an output that is the input file itself (any spelling: `../`, a symlink, a hard link): the output replaces
+ * its target, so the input would be lost. Standard input (`-`) and character devices are never the same file.
+ */
+export async function assertNotInput(input: string, output: string, outputFlag = '--out'): Promise<void> {
+  if (input === '-' || (await isCharacterDevice(output))) return;
+  const [inputKey, outputKey] = await Promise.all([outputIdentity(input), outputIdentity(output)]);
+  if (inputKey === outputKey) {
+    throw new VeridataError('INVALID_OPTION', `${outputFlag}: ${output} is the input file ${input}; writing it would destroy the input`, {
+      hint: `Write to another file (e.g. ${output}.out.jsonl) and rename it afterwards if you mean to replace the input.`,
+    });
+  }
 }

@@ -1,7 +1,7 @@
-import { resolve } from 'node:path';
 import { z } from 'zod';
 import { InvalidOptionError, InvalidRecordError, VeridataError } from '../../core/errors.js';
 import { createReadStats, readJsonlLines } from '../../core/io/read-jsonl.js';
+import { assertNotInput } from '../../core/io/output-target.js';
 import { AtomicFile } from '../../core/io/write-jsonl.js';
 import { type Progress, silentProgress } from '../../core/progress.js';
 import type { FieldOverrides, RecordKind } from '../../core/schemas/aliases.js';
@@ -88,9 +88,6 @@ function checkOptions(format: ExportFormat, options: ExportOptions): void {
   if (options.kind !== undefined && !format.accepts.includes(options.kind)) {
     throw new InvalidOptionError('--kind', `${format.name} takes ${format.accepts.join(' or ')} records, not ${options.kind}`);
   }
-  if (options.out !== '-' && options.in !== '-' && resolve(options.in) === resolve(options.out)) {
-    throw new InvalidOptionError('--out', 'must differ from --in');
-  }
   if (options.datasetInfo === true && format.datasetInfo === undefined) {
     throw new InvalidOptionError('--dataset-info', `only LLaMA-Factory formats have a dataset_info.json entry (llamafactory, sharegpt), not ${format.name}`);
   }
@@ -124,6 +121,7 @@ export async function runExport(options: ExportOptions): Promise<ExportSummary> 
   const started = performance.now();
   const format = exportFormats.get(options.to);
   checkOptions(format, options);
+  if (options.out !== '-') await assertNotInput(options.in, options.out);
   const metaMode = options.meta ?? 'json';
   const context: ExportContext = { system: options.system, verifier: options.verifier };
   const overrides = options.overrides ?? {};

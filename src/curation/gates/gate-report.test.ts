@@ -2,7 +2,8 @@ import { describe, expect, test } from 'vitest';
 import { evaluateGates, formatGateTable, GateThresholds } from './gate-report.js';
 import { PairStatsCollector } from './pair-stats.js';
 
-const pair = (prompt: string, chosen: string, rejected: string, chosen_score = 1, rejected_score = 0) => ({ prompt, chosen, rejected, chosen_score, rejected_score });
+const pair = (prompt: string, chosen: string, rejected: string, chosen_score: number | undefined = 1, rejected_score: number | undefined = 0) => ({ prompt, chosen, rejected, chosen_score, rejected_score });
+const unscored = (prompt: string, chosen: string, rejected: string) => ({ prompt, chosen, rejected, chosen_score: undefined, rejected_score: undefined });
 const defaults = GateThresholds.parse({});
 
 function statsOf(pairs: ReturnType<typeof pair>[]) {
@@ -68,5 +69,13 @@ describe('gates', () => {
     const rows = table.split('\n');
     expect(rows[0]).toMatch(/^STATUS\s+GATE\s+VALUE\s+RULE\s+DETAIL$/);
     expect(rows[1]).toMatch(/^FAIL\s+pairs\s+1\s+>= 1000/);
+  });
+
+  test('pairs without scores skip the gap gate; partly scored files average the scored ones and say how many are not', () => {
+    const none = byGate(evaluateGates(statsOf([unscored('p', 'A', 'B')]), defaults, undefined, undefined));
+    expect(none['preference gap']).toMatchObject({ status: 'skipped', value: null });
+    const some = byGate(evaluateGates(statsOf([pair('p', 'A', 'B', 1, 0.5), unscored('q', 'A', 'B')]), defaults, undefined, undefined));
+    expect(some['preference gap']).toMatchObject({ status: 'pass', value: 0.5 });
+    expect(some['preference gap']?.detail).toContain('1 carry no scores');
   });
 });

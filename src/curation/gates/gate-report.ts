@@ -53,8 +53,13 @@ function atMost(gate: string, value: number, maximum: number, detail: string): G
 export function evaluateGates(stats: PairStats, thresholds: GateThresholds, benchmarks: readonly Pick<BenchmarkScore, 'file' | 'items' | 'unseen'>[] | undefined, splits: SplitOverlap | undefined): GateResult[] {
   const results: GateResult[] = [];
   results.push(atLeast('pairs', stats.pairs, thresholds.minPairs, `${stats.pairs} pairs`));
-  const gap = stats.pairs === 0 ? 0 : stats.gapSum / stats.pairs;
-  results.push(atLeast('preference gap', round(gap), thresholds.minGap, 'mean chosen_score - rejected_score'));
+  if (stats.scored === 0 && stats.pairs > 0) {
+    results.push({ gate: 'preference gap', status: 'skipped', value: null, rule: `>= ${thresholds.minGap}`, detail: 'no pair carries chosen_score and rejected_score' });
+  } else {
+    const gap = stats.scored === 0 ? 0 : stats.gapSum / stats.scored;
+    const unscored = stats.pairs - stats.scored;
+    results.push(atLeast('preference gap', round(gap), thresholds.minGap, `mean chosen_score - rejected_score${unscored > 0 ? ` over the ${stats.scored} scored pairs (${unscored} carry no scores)` : ''}`));
+  }
   if (benchmarks === undefined || benchmarks.length === 0) {
     results.push({ gate: 'decontamination', status: 'skipped', value: null, rule: `>= ${thresholds.minDecontamination}`, detail: 'no --against benchmark given' });
   } else {

@@ -4,6 +4,8 @@ import { normalizedText } from '../pairs/pair-rules.js';
 /** What one pass over a pairs file measures; the inputs of every gate except decontamination and split overlap. */
 export interface PairStats {
   pairs: number;
+  /** Pairs carrying both scores: the preference gap is their mean. */
+  scored: number;
   gapSum: number;
   /** Pairs whose chosen and rejected texts are the same (whitespace aside). */
   identical: number;
@@ -34,6 +36,7 @@ function tripleKey(prompt: string, first: string, second: string): number {
 export class PairStatsCollector {
   readonly stats: PairStats = {
     pairs: 0,
+    scored: 0,
     gapSum: 0,
     identical: 0,
     emptyFields: 0,
@@ -45,10 +48,13 @@ export class PairStatsCollector {
   };
   readonly #seen = new Set<number>();
 
-  add(pair: { prompt: string; chosen: string; rejected: string; chosen_score: number; rejected_score: number }, lineNumber: number): void {
+  add(pair: { prompt: string; chosen: string; rejected: string; chosen_score?: number | undefined; rejected_score?: number | undefined }, lineNumber: number): void {
     const stats = this.stats;
     stats.pairs += 1;
-    stats.gapSum += pair.chosen_score - pair.rejected_score;
+    if (pair.chosen_score !== undefined && pair.rejected_score !== undefined) {
+      stats.scored += 1;
+      stats.gapSum += pair.chosen_score - pair.rejected_score;
+    }
     stats.chosenChars += pair.chosen.length;
     stats.rejectedChars += pair.rejected.length;
     const note = (kind: keyof PairStats['examples']): void => {

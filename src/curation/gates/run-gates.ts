@@ -1,7 +1,7 @@
 import { InvalidRecordError } from '../../core/errors.js';
 import { createReadStats, readJsonlLines } from '../../core/io/read-jsonl.js';
 import { type FieldOverrides, resolveRecord } from '../../core/schemas/aliases.js';
-import { Pair } from '../../core/schemas/pair.js';
+import { LoosePair } from '../../core/schemas/pair.js';
 import type { BenchmarkIndex, BenchmarkScore } from '../benchmark-index.js';
 import { evaluateGates, type GateResult, type GateThresholds } from './gate-report.js';
 import { PairStatsCollector, type PairStats } from './pair-stats.js';
@@ -43,11 +43,11 @@ export async function runGates(options: RunGatesOptions): Promise<GatesReport> {
   const overrides = options.overrides ?? {};
   for await (const line of readJsonlLines(options.in, { stats, skipInvalid: options.skipInvalid === true, ...(options.signal ? { signal: options.signal } : {}) })) {
     const record = resolveRecord(line.value, 'pair', { overrides, lineText: line.text });
-    const parsed = Pair.safeParse(record);
+    const parsed = LoosePair.safeParse(record);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       const field = String(issue?.path[0] ?? '(record)');
-      const hint = (NUMBER_FIELDS as readonly string[]).includes(field) ? ' (gates needs scores to measure the preference gap; `veridata pairs` writes them)' : '';
+      const hint = (NUMBER_FIELDS as readonly string[]).includes(field) ? ' (a score must be a number; `veridata pairs` writes them)' : '';
       const error = new InvalidRecordError(options.in, line.lineNumber, `field "${field}": ${record[field] === undefined ? 'missing' : (issue?.message ?? 'invalid')}${hint}`);
       if (!options.skipInvalid) throw error;
       stats.skipped += 1;

@@ -118,9 +118,15 @@ function pairRule(chosen: Candidate, rejected: Candidate, options: PairRulesOpti
   return undefined;
 }
 
+/**
+ * The scores a pair reports. A verified pass counts as 1: the status decided the pair, so a pass graded 0.4 over a fail
+ * with 0.9 partial credit is a margin of 0.1, never a negative one; a fail keeps its partial credit. Judge rules report
+ * the judge's scores.
+ */
 function scoresOf(chosen: Candidate, rejected: Candidate, rule: PairRule): { chosenScore: number; rejectedScore: number } {
   if (rule === 'judge-tiebreak') return { chosenScore: chosen.response.judgeScore!, rejectedScore: rejected.response.judgeScore! };
-  return { chosenScore: chosen.score, rejectedScore: rejected.score };
+  const reported = (candidate: Candidate): number => (candidate.rank === Rank.Pass ? 1 : candidate.score);
+  return { chosenScore: reported(chosen), rejectedScore: reported(rejected) };
 }
 
 function makePair(chosen: Candidate, rejected: Candidate, rule: PairRule): ChosenPair {
@@ -143,6 +149,7 @@ function bestWorst(candidates: Candidate[], options: PairRulesOptions): ChosenPa
   const best = [...candidates].sort((a, b) => compareBestFirst(a, b, options));
   const rejectedOrder = [...candidates].sort((a, b) => compareRejected(a, b, options));
   for (const chosen of best) {
+    if (chosen.rank === Rank.Fail) break; // a fail is never chosen, and every later one is a fail too
     for (const rejected of rejectedOrder) {
       if (rejected === chosen) continue;
       const rule = pairRule(chosen, rejected, options);
@@ -156,9 +163,18 @@ function bestWorst(candidates: Candidate[], options: PairRulesOptions): ChosenPa
  * Every allowed pair that `keep` accepts, spread over chosen and rejected responses before the cap cuts, so a cap of 4
  * over 4 passes and 4 fails gives four different chosen and four different rejected responses.
  */
-function allPairs(candidates: Candidate[], options: PairRulesOptions, keep: (pair: ChosenPair) => boolean): ChosenPair[] {
-  const best = [...candidates].sort((a, b) => compareBestFirst(a, b, options));
-  const rejectedOrder = [...candidates].sort((a, b) => compareRejected(a, b, options));
+function allPairs(candidates: Candidate[], options: PairRulesOptions, keep: (pair: ChosenPair) => boolean, passFailOnly: boolean): ChosenPair[] {
+  // Only the best few on each side can be selected under the cap, so a prompt with 10,000 responses does not enumerate
+  // 10,000^2 pairs: all-pass-fail needs the top `cap` passes and fails; margin keeps a wider band for its gap filter.
+  const band = passFailOnly ? options.maxPerPrompt : options.maxPerPrompt * 4;
+  const best = candidates
+    .filter((candidate) => candidate.rank !== Rank.Fail && (!passFailOnly || candidate.rank === Rank.Pass))
+    .sort((a, b) => compareBestFirst(a, b, options))
+    .slice(0, band);
+  const rejectedOrder = candidates
+    .filter((candidate) => !passFailOnly || candidate.rank === Rank.Fail)
+    .sort((a, b) => compareRejected(a, b, options))
+    .slice(0, band);
   const found: { pair: ChosenPair; i: number; j: number }[] = [];
   best.forEach((chosen, i) => {
     rejectedOrder.forEach((rejected, j) => {
@@ -201,10 +217,10 @@ export function pairGroup(responses: readonly ScoredResponse[], options: PairRul
       pairs = bestWorst(candidates, options);
       break;
     case 'all-pass-fail':
-      pairs = allPairs(candidates, options, (pair) => pair.chosen.standing === 'pass' && pair.rejected.standing === 'fail');
+      pairs = allPairs(candidates, options, (pair) => pair.chosen.standing === 'pass' && pair.rejected.standing === 'fail', true);
       break;
     case 'margin':
-      pairs = allPairs(candidates, options, (pair) => pair.chosenScore - pair.rejectedScore >= options.minGap - 1e-12);
+      pairs = allPairs(candidates, options, (pair) => pair.chosenScore - pair.rejectedScore >= options.minGap - 1e-12, false);
       break;
   }
   return { pairs, duplicateTexts, contradictoryTexts };

@@ -91,3 +91,46 @@ describe('runPairs', () => {
     expect(inMemory.length).toBeGreaterThan(0);
   });
 });
+
+describe('runPairs safeguards', () => {
+  test('responses sharing a problem_id but answering different prompts are never paired', async () => {
+    const { input, output } = files([
+      { problem_id: 'p1', prompt: 'What is 2+2?', output: '4', verdict: verdict('pass') },
+      { problem_id: 'p1', prompt: 'What is 3+3?', output: '5', verdict: verdict('fail') },
+    ]);
+    const summary = await runPairs({ in: input, out: output, rules: PairRulesOptions.parse({}) });
+    expect(summary.pairs).toBe(0);
+    expect(summary.prompts).toBe(2);
+  });
+
+  test('a pass counts 1 in the scores (never a negative margin), and scores are written as floats', async () => {
+    const { input, output } = files([
+      { prompt: 'p', output: 'graded pass', verdict: { ...verdict('pass'), score: 0.4 } },
+      { prompt: 'p', output: 'close fail', verdict: { ...verdict('fail'), reason: 'tests-failed', score: 0.9 } },
+    ]);
+    await runPairs({ in: input, out: output, rules: PairRulesOptions.parse({}) });
+    const text = readFileSync(output, 'utf8');
+    expect(text).toContain('"chosen_score":1.0,"rejected_score":0.9,"margin":0.1,');
+    expect(read(output)[0]).toMatchObject({ chosen: 'graded pass', rejected: 'close fail' });
+  });
+
+  test('the input file is never the output, whatever its spelling', async () => {
+    const { input } = files([{ prompt: 'p', output: 'a', verdict: verdict('pass') }]);
+    const before = readFileSync(input, 'utf8');
+    const sameFile = join(input, '..', '.', 'in.jsonl');
+    await expect(runPairs({ in: input, out: sameFile, rules: PairRulesOptions.parse({}) })).rejects.toThrow('is the input file');
+    expect(readFileSync(input, 'utf8')).toBe(before);
+  });
+
+  test('a prompt with thousands of responses pairs within the cap without enumerating every pass x fail', async () => {
+    const lines = Array.from({ length: 6000 }, (_, index) => ({ prompt: 'busy', output: `answer ${index}`, verdict: verdict(index % 2 === 0 ? 'pass' : 'fail') }));
+    const { input, output } = files(lines);
+    const summary = await runPairs({ in: input, out: output, rules: PairRulesOptions.parse({ strategy: 'all-pass-fail', maxPerPrompt: 3 }) });
+    expect(summary.pairs).toBe(3);
+    expect(read(output).map((pair) => [pair.chosen, pair.rejected])).toEqual([
+      ['answer 0', 'answer 1'],
+      ['answer 2', 'answer 3'],
+      ['answer 4', 'answer 5'],
+    ]);
+  });
+});

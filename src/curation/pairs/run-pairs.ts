@@ -1,6 +1,6 @@
 import { InvalidRecordError } from '../../core/errors.js';
 import { createReadStats, readJsonlLines, type ReadStats } from '../../core/io/read-jsonl.js';
-import { toJsonLine } from '../../core/io/jsonl-format.js';
+import { assertNotInput } from '../../core/io/output-target.js';
 import { AtomicFile } from '../../core/io/write-jsonl.js';
 import { type FieldOverrides, resolveRecord } from '../../core/schemas/aliases.js';
 import { pairId } from '../../core/schemas/pair.js';
@@ -90,6 +90,11 @@ function readLine(value: Record<string, unknown>, text: string, file: string, li
   }
 }
 
+/** A score as a float (`1.0`): a column of pair scores must not start as int64 in pyarrow and then hold `0.9`. */
+function floatText(value: number): string {
+  return Number.isInteger(value) && Math.abs(value) < 1e21 ? `${value}.0` : JSON.stringify(value);
+}
+
 /** The output record of a pair: the Pair contract, with `meta` saying why (every key present, null when unknown). */
 export function pairRecord(prompt: string, problemId: string, pair: ChosenPair, rules: PairRulesOptions): Record<string, unknown> {
   const { chosen, rejected } = pair;
@@ -118,6 +123,14 @@ export function pairRecord(prompt: string, problemId: string, pair: ChosenPair, 
       trace_id: { chosen: chosen.traceId ?? null, rejected: rejected.traceId ?? null },
     },
   };
+}
+
+/** One pair as a JSON line, scores and margin written as floats. */
+export function pairLine(record: Record<string, unknown>): string {
+  const { chosen_score, rejected_score, margin, ...rest } = record as Record<string, unknown> & { chosen_score: number; rejected_score: number; margin: number };
+  const { meta, ...head } = rest;
+  const text = JSON.stringify(head);
+  return `${text.slice(0, -1)},"chosen_score":${floatText(chosen_score)},"rejected_score":${floatText(rejected_score)},"margin":${floatText(margin)},"meta":${JSON.stringify(meta)}}\n`;
 }
 
 /**
@@ -151,7 +164,8 @@ export async function runPairs(options: RunPairsOptions): Promise<PairsSummary> 
       responses += 1;
       standings[held.response.standing] += 1;
       options.onLine?.();
-      yield { key: held.problemId, order: line.lineNumber, item: held };
+      // The prompt is part of the key: merged logs that reuse a problem_id for another question must never be paired.
+      yield { key: `${held.problemId}\u0000${held.prompt}`, order: line.lineNumber, item: held };
     }
   }
 
@@ -169,12 +183,13 @@ export async function runPairs(options: RunPairsOptions): Promise<PairsSummary> 
     for (const pair of outcome.pairs) {
       pairs += 1;
       rules[pair.rule] = (rules[pair.rule] ?? 0) + 1;
-      text += toJsonLine(pairRecord(first.prompt, first.problemId, pair, options.rules));
+      text += pairLine(pairRecord(first.prompt, first.problemId, pair, options.rules));
     }
     return text;
   };
 
-  const file = new AtomicFile(options.out, { highWaterMark: 1 << 20, ...(options.signal ? { signal: options.signal } : {}) });
+  await assertNotInput(options.in, options.out);
+  const file = new AtomicFile(options.out === '-' ? '/dev/stdout' : options.out, { highWaterMark: 1 << 20, ...(options.signal ? { signal: options.signal } : {}) });
   await file.open();
   try {
     for await (const text of groupByKey(keyed(), mapGroup, options.memoryBudget === undefined ? {} : { memoryBudget: options.memoryBudget })) {
