@@ -237,10 +237,11 @@ function genSummaryRows(summary: GenSummary): [string, string][] {
   if (summary.test) {
     rows.push([
       'test set',
-      `${summary.test.lines} held-out questions to ${summary.test.out} (disjoint from training made with the same options and --held-out)`,
+      `${summary.test.lines} held-out questions to ${summary.test.out} (no fact shared with any training written with --held-out >= ${summary.test.heldOutShare})`,
     ]);
   }
-  rows.push(['speed', `${Math.round(summary.itemsPerSecond)} items/s in ${summary.seconds.toFixed(2)} s`]);
+  rows.push(['speed', `${Math.round(summary.itemsPerSecond)} items/s in ${summary.seconds.toFixed(2)} s (training)`]);
+  if (summary.test) rows.push(['test speed', `${Math.round(summary.test.itemsPerSecond)} items/s in ${summary.test.seconds.toFixed(2)} s`]);
   return rows;
 }
 
