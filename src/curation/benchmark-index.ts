@@ -1,12 +1,14 @@
 import { ensureLength } from './text/growable.js';
 import { HashIndex64 } from './text/hash-index.js';
 import { normalizeText } from './text/normalize.js';
-import { type WordHashes, exactWords, hashWords, overlapWords, runKey } from './text/tokens.js';
+import { containsNumberRun, numberHashes } from './text/numbers.js';
+import { type WordHashes, exactWords, hashWords, mixKey, overlapWords, runKey } from './text/tokens.js';
 
 /**
  * How a training text overlaps a benchmark item: `exact` the whole normalised text equals the item's question;
  * `contains` the text holds a short question (fewer words than the smallest n-gram) whole, word for word; `ngram-N`
- * the two share a run of N words.
+ * the two share a run of N words. `contains` and `ngram-N` count only when the text also holds the item's numbers, one
+ * after another in the item's order (see `BenchmarkIndex`).
  */
 export type ContaminationMatch = 'exact' | 'contains' | `ngram-${number}`;
 
@@ -53,6 +55,25 @@ const MAX_SPAN = 300;
 /** Chains at least this long (an n-gram many items share, such as a template's wording) are summarised once. */
 const CACHED_CHAIN_LENGTH = 16;
 
+/** The anchor of an item whose numbers begin with these two (hashes). */
+function pairAnchor(first: number, second: number): number {
+  return Math.imul(first ^ Math.imul(second, 0x9e3779b1), 0x85ebca6b) ^ 0x70616972;
+}
+
+/** Every anchor an item found in a text can have: each number (hash) of the text, and each pair of adjacent ones. */
+function textAnchors(numbers: Int32Array): Int32Array {
+  const anchors = new Int32Array(numbers.length * 2);
+  let count = 0;
+  for (let index = 0; index < numbers.length; index += 1) {
+    anchors[count++] = numbers[index]!;
+    if (index + 1 < numbers.length) anchors[count++] = pairAnchor(numbers[index]!, numbers[index + 1]!);
+  }
+  const sorted = anchors.subarray(0, count).sort();
+  let distinct = 0;
+  for (let index = 0; index < sorted.length; index += 1) if (index === 0 || sorted[index] !== sorted[distinct - 1]) sorted[distinct++] = sorted[index]!;
+  return sorted.subarray(0, distinct);
+}
+
 function span(words: readonly string[], start: number, end: number): string {
   const text = words.slice(start, end).join(' ');
   return text.length > MAX_SPAN ? `${text.slice(0, MAX_SPAN - 1)}…` : text;
@@ -72,6 +93,16 @@ interface Hit {
  * each size in `ngramSizes`, over words with edge punctuation removed (see `overlapWords`); keys are 64-bit hashes.
  * `check` looks a training text up every way, marks every item it overlaps as seen and returns the strongest match;
  * `scores` reports both views per benchmark file: items never seen, and training texts that overlap.
+ *
+ * Numbers matter, as in deduplication (`numberKey`): a `contains` or n-gram match counts only when the item's numbers
+ * (`extractNumbers`: digits, number words) occur in the training text one after another in the item's order, other
+ * numbers allowed before and after them. Templated problems share long runs of wording ("... discount today how many
+ * dollars will she spend") with other numbers, the same numbers in other roles (15 minutes on weekdays and 165 at
+ * weekends, or the other way round) or one number more ("four times as old" besides the item's "three times"), which
+ * is another problem; a question copied into a longer prompt, or reworded without moving its numbers, keeps them. Items without numbers match on wording alone; `exact` needs no check. Each item
+ * keeps its numbers' hashes, and its n-grams are keyed together with its first two numbers (its anchor; the one number
+ * of an item with one), so a template's wording shared by thousands of items is not one chain to walk: `check` looks
+ * each n-gram up once per distinct number and pair of adjacent numbers of the text and verifies the item's others.
  */
 export class BenchmarkIndex {
   /** Word n-gram sizes, largest first. */
@@ -89,6 +120,10 @@ export class BenchmarkIndex {
   #itemLine: Int32Array = new Int32Array(1 << 10);
   #itemSeen: Uint8Array = new Uint8Array(1 << 10);
   #itemContainable: Uint8Array = new Uint8Array(1 << 10);
+  /** Item `i`'s number hashes, in order, are `#numbers[#itemNumbers[i], #itemNumbers[i + 1])`. */
+  #itemNumbers: Int32Array = new Int32Array(1 << 10);
+  #numbers: Int32Array = new Int32Array(1 << 12);
+  readonly #mixed = new Uint32Array(2);
   #postings = 0;
   #postingItem: Int32Array = new Int32Array(1 << 12);
   #postingNext: Int32Array = new Int32Array(1 << 12);
@@ -137,6 +172,7 @@ export class BenchmarkIndex {
     this.#itemLine[item] = line;
 
     const normalized = normalizeText(question);
+    const anchor = this.#addNumbers(item, normalized);
     const words = exactWords(normalized);
     if (words.length > 0) {
       this.#addPosting(this.#questions, runKey(hashWords(words), 0, words.length, this.#key), item);
@@ -148,8 +184,30 @@ export class BenchmarkIndex {
     const hashes = hashWords(overlapWords(normalized));
     for (const size of this.ngramSizes) {
       const table = this.#ngrams.get(size)!;
-      for (let start = 0; start + size <= hashes.count; start += 1) this.#addPosting(table, runKey(hashes, start, start + size, this.#key), item);
+      for (let start = 0; start + size <= hashes.count; start += 1) {
+        const key = runKey(hashes, start, start + size, this.#key);
+        this.#addPosting(table, anchor === undefined ? key : mixKey(key, anchor, this.#mixed), item);
+      }
     }
+  }
+
+  /** Stores the item's number hashes, in order; returns its anchor (`pairAnchor`), or undefined if it has no numbers. */
+  #addNumbers(item: number, normalized: string): number | undefined {
+    const hashes = numberHashes(normalized);
+    this.#itemNumbers = ensureLength(this.#itemNumbers, item + 2);
+    const start = this.#itemNumbers[item]!;
+    this.#itemNumbers[item + 1] = start + hashes.length;
+    if (hashes.length === 0) return undefined;
+    this.#numbers = ensureLength(this.#numbers, start + hashes.length);
+    this.#numbers.set(hashes, start);
+    return hashes.length === 1 ? hashes[0]! : pairAnchor(hashes[0]!, hashes[1]!);
+  }
+
+  /** Whether the text's numbers (hashes, in order) hold the item's numbers one after another, in the item's order. */
+  #numbersAgree(item: number, textNumbers: Int32Array): boolean {
+    const start = this.#itemNumbers[item]!;
+    const end = this.#itemNumbers[item + 1]!;
+    return start === end || containsNumberRun(textNumbers, this.#numbers, start, end);
   }
 
   #addPosting(table: HashIndex64, key: Uint32Array, item: number): void {
@@ -165,11 +223,12 @@ export class BenchmarkIndex {
   }
 
   /**
-   * Visits the items of a chain (all, or only those short enough to be found inside other text) as (benchmark, line),
-   * marking them seen. A long chain (an n-gram many items share, such as a template's wording) is walked once and then
-   * visited through its summary: the earliest line per benchmark.
+   * Visits the items of a chain (all, or only those short enough to be found inside other text; with `textNumbers`,
+   * only those whose numbers the text holds in a run) as (benchmark, line), marking them seen. A long chain of items without
+   * numbers (an n-gram many items share, such as a template's wording) is walked once and then visited through its
+   * summary: the earliest line per benchmark. Items with numbers sit in chains keyed by one of their numbers as well.
    */
-  #walk(head: number, containableOnly: boolean, visit: (benchmark: number, line: number) => void): void {
+  #walk(head: number, containableOnly: boolean, textNumbers: Int32Array | undefined, visit: (benchmark: number, line: number) => void): void {
     const cacheKey = head * 2 + (containableOnly ? 1 : 0);
     const cached = this.#chainSummaries.get(cacheKey);
     if (cached) {
@@ -177,14 +236,19 @@ export class BenchmarkIndex {
       return;
     }
     let length = 0;
+    let numbered = false;
     for (let posting = head; posting >= 0; posting = this.#postingNext[posting]!) {
       length += 1;
       const item = this.#postingItem[posting]!;
       if (containableOnly && this.#itemContainable[item] === 0) continue;
+      if (textNumbers !== undefined && this.#itemNumbers[item] !== this.#itemNumbers[item + 1]) {
+        numbered = true;
+        if (!this.#numbersAgree(item, textNumbers)) continue;
+      }
       this.#itemSeen[item] = 1;
       visit(this.#itemBenchmark[item]!, this.#itemLine[item]!);
     }
-    if (length < CACHED_CHAIN_LENGTH) return;
+    if (length < CACHED_CHAIN_LENGTH || numbered) return;
     const earliest = new Map<number, number>();
     for (let posting = head; posting >= 0; posting = this.#postingNext[posting]!) {
       const item = this.#postingItem[posting]!;
@@ -205,15 +269,16 @@ export class BenchmarkIndex {
   check(text: string): ContaminationResult | undefined {
     this.#rows += 1;
     const strongest = new Map<number, Hit>();
+    const normalized = normalizeText(text);
+    const textNumbers = numberHashes(normalized);
     const record = (head: number, containableOnly: boolean, rank: number, match: ContaminationMatch, overlap: () => string) => {
-      this.#walk(head, containableOnly, (benchmark, line) => {
+      this.#walk(head, containableOnly, rank === 0 ? undefined : textNumbers, (benchmark, line) => {
         const known = strongest.get(benchmark);
         if (known && (known.rank < rank || (known.rank === rank && known.line <= line))) return;
         strongest.set(benchmark, { rank, benchmark, line, match, span: overlap() });
       });
     };
 
-    const normalized = normalizeText(text);
     const words = exactWords(normalized);
     if (words.length > 0) {
       const hashes = hashWords(words);
@@ -229,11 +294,20 @@ export class BenchmarkIndex {
     }
     const overlap = overlapWords(normalized);
     const hashes: WordHashes = hashWords(overlap);
+    const anchors = textAnchors(textNumbers);
     this.ngramSizes.forEach((size, position) => {
       const table = this.#ngrams.get(size)!;
+      const match: ContaminationMatch = `ngram-${size}`;
       for (let start = 0; start + size <= hashes.count; start += 1) {
-        const head = this.#lookup(table, hashes, start, start + size);
-        if (head >= 0) record(head, false, 2 + position, `ngram-${size}`, () => span(overlap, start, start + size));
+        const key = runKey(hashes, start, start + size, this.#key);
+        const overlapping = () => span(overlap, start, start + size);
+        const head = table.get(key[0]!, key[1]!);
+        if (head >= 0) record(head, false, 2 + position, match, overlapping);
+        for (const anchor of anchors) {
+          const mixed = mixKey(key, anchor, this.#mixed);
+          const found = table.get(mixed[0]!, mixed[1]!);
+          if (found >= 0) record(found, false, 2 + position, match, overlapping);
+        }
       }
     });
 

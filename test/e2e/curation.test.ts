@@ -134,6 +134,27 @@ describe('veridata decontam', () => {
   });
 });
 
+describe('veridata decontam, word problems', () => {
+  test('test problems copied into longer prompts are flagged; siblings with one number changed are not', async () => {
+    const gen = await runCli(['gen', 'word', '--count', '3000', '--seed', '4', '--format', 'dpo', '--out', path('w.jsonl'), '--test-out', path('w-test.jsonl'), '--test-count', '400', '--json']);
+    expect(gen.code, gen.stderr).toBe(0);
+    const questions = records(path('w-test.jsonl')).map((row) => String(row.question));
+    const copied = questions.filter((_, index) => index % 20 === 1); // 20 of 400
+    const changed = questions.filter((_, index) => index % 20 === 2).map((question) => question.replace(/\d+/, (number) => String(Number(number) + 1000)));
+    const extra = [
+      ...copied.map((question, index) => ({ id: `copy-${index}`, prompt: `Problem ${index + 1} of 20. ${question} Reason step by step and end with the answer.` })),
+      ...changed.map((question, index) => ({ id: `sibling-${index}`, prompt: question })),
+    ];
+    write('w-mixed.jsonl', [...lines(path('w.jsonl')), ...extra.map((row) => JSON.stringify({ ...row, chosen: 'x', rejected: 'y' }))]);
+    const run = await runCli(['decontam', '--in', path('w-mixed.jsonl'), '--against', path('w-test.jsonl'), '--out', path('w-mixed.checked.jsonl'), '--json']);
+    expect(run.code, run.stderr).toBe(0);
+    expect(lastJson(run.stdout)).toMatchObject({ rows: 3000 + extra.length, contaminatedRows: copied.length, benchmarks: [{ items: 400, seen: copied.length }] });
+    const flagged = records(path('w-mixed.checked.jsonl')).filter((row) => row.contaminated);
+    expect(flagged.map((row) => row.id)).toEqual(copied.map((_, index) => `copy-${index}`));
+    expect(flagged.every((row) => String(row.contamination_match).startsWith('ngram-'))).toBe(true);
+  });
+});
+
 describe('veridata split', () => {
   test('dedup then split: no prompt or cluster in two splits, shares near those asked, the same bytes per seed', async () => {
     const run = (name: string, seed: string) =>

@@ -52,6 +52,16 @@ describe('veridata gates', () => {
     expect(gates.code).toBe(0);
   });
 
+  test('a word-problem set passes decontamination against its own test set: shared template wording with other numbers is not an overlap', async () => {
+    // gen keeps every test problem (scenario and numbers) out of training, but the templates' wording recurs in both.
+    const gen = await runCli(['gen', 'word', '--count', '5000', '--seed', '3', '--format', 'dpo', '--out', path('word.jsonl'), '--test-out', path('word-test.jsonl'), '--test-count', '400', '--json']);
+    expect(gen.code, gen.stderr).toBe(0);
+    const gates = await runCli(['gates', '--in', path('word.jsonl'), '--against', path('word-test.jsonl'), '--json']);
+    const report = JSON.parse(gates.stdout) as { gates: { gate: string; status: string; value: number; detail: string }[]; benchmarks: { seen: number }[] };
+    expect(report.gates.find((gate) => gate.gate === 'decontamination')).toMatchObject({ status: 'pass', value: 1 });
+    expect(report.benchmarks[0]).toMatchObject({ seen: 0 });
+  });
+
   test('a set whose test questions overlap its training questions fails decontamination and says how many', async () => {
     // The notebook's mistake: a "test" set drawn from the same generator as training.
     expect((await runCli(['gen', 'arith', '--count', '20000', '--seed', '1', '--format', 'dpo', '--out', path('nb-train.jsonl')])).code).toBe(0);

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { expect, test } from 'vitest';
-import { extractNumbers, extractOperators, numberKey } from './numbers.js';
+import { containsNumberRun, extractNumbers, extractOperators, numberHashes, numberKey } from './numbers.js';
 
 test('numbers are read as written, signed only where a minus is not an operator', () => {
   expect(extractNumbers('79-7=?')).toEqual(['79', '7']);
@@ -40,4 +40,22 @@ test('operators count where they touch a digit or a lone letter, not inside word
   expect(extractOperators('a+b=c')).toEqual(['+', '=']);
   expect(extractOperators('a well-known, up-to-date shop')).toEqual([]);
   expect(extractOperators('15% of 2/3')).toEqual(['%', '/']);
+});
+
+test('a text holds the numbers of another when they occur one after another in the same order', () => {
+  const holds = (text: string, part: string) => {
+    const numbers = numberHashes(part);
+    return containsNumberRun(numberHashes(text), numbers, 0, numbers.length);
+  };
+  expect(holds('step 1: 2 feet, cut into 6 inch pieces, use 2 of them (3 lines)', '2 feet, 6 inches, 2 pieces')).toBe(true);
+  expect(holds('two feet, 6 inches, 2 pieces', '2 feet, 6 inches, 2 pieces')).toBe(true); // number words as their values
+  expect(holds('6 feet, 2 inches, 2 pieces', '2 feet, 6 inches, 2 pieces')).toBe(false); // the same numbers in other roles
+  expect(holds('2 feet, 6 inches', '2 feet, 6 inches, 2 pieces')).toBe(false); // 2 twice
+  expect(holds('aged 28, 18 younger, four times, three ages', 'aged 28, 18 younger, three times')).toBe(false); // one number more
+  expect(holds('anything at all', 'no numbers here')).toBe(true);
+  fc.assert(
+    fc.property(fc.array(fc.nat({ max: 30 })), fc.array(fc.nat({ max: 30 })), fc.array(fc.nat({ max: 30 })), (numbers, before, after) => {
+      expect(holds([...before, ...numbers, ...after].join(' '), numbers.join(' '))).toBe(true);
+    }),
+  );
 });

@@ -100,3 +100,32 @@ export function numberKey(text: string): readonly [number, number] {
   const joined = `${extractNumbers(text).join(' ')}|${extractOperators(text).join('')}`;
   return [hashString32(joined, 0x6e756d31), hashString32(joined, 0x6e756d32)];
 }
+
+const NUMBER_SEED = 0x6e756d33;
+
+/** A 32-bit hash of one number as `extractNumbers` spells it. */
+export function hashNumber(number: string): number {
+  return hashString32(number, NUMBER_SEED) | 0;
+}
+
+/** The hashes (`hashNumber`) of a lower-cased text's numbers (`extractNumbers`), in order. */
+export function numberHashes(text: string): Int32Array {
+  const numbers = extractNumbers(text);
+  const hashes = new Int32Array(numbers.length);
+  for (let index = 0; index < numbers.length; index += 1) hashes[index] = hashNumber(numbers[index]!);
+  return hashes;
+}
+
+/**
+ * Whether the number hashes `part[start, end)` occur in `whole` one after another, in the same order, other numbers
+ * allowed before and after them: the numbers of a question copied into a longer text, or reworded without moving,
+ * adding or dropping a number.
+ */
+export function containsNumberRun(whole: Int32Array, part: Int32Array, start: number, end: number): boolean {
+  const length = end - start;
+  outer: for (let offset = 0; offset + length <= whole.length; offset += 1) {
+    for (let index = 0; index < length; index += 1) if (whole[offset + index] !== part[start + index]) continue outer;
+    return true;
+  }
+  return false;
+}

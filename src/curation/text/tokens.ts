@@ -59,3 +59,19 @@ export function runKey(words: WordHashes, start: number, end: number, out: Uint3
   out[1] = (high ^ (high >>> 13)) >>> 0;
   return out;
 }
+
+/**
+ * A 64-bit key (`runKey`) joined with a 32-bit value, such as a number's hash, written to `out`: different values give
+ * unrelated keys, and none equals the key itself but by chance.
+ */
+export function mixKey(key: Uint32Array, value: number, out: Uint32Array): Uint32Array {
+  let low = Math.imul(key[0]! ^ value, 0x5bd1e995);
+  low ^= low >>> 15;
+  let high = Math.imul(key[1]! ^ Math.imul(value, 0x9e3779b1), 0xcc9e2d51);
+  high ^= high >>> 13;
+  low = Math.imul(low ^ (low >>> 16), 0x85ebca6b);
+  high = Math.imul(high ^ (high >>> 16), 0xc2b2ae35);
+  out[0] = (low ^ (low >>> 13)) >>> 0;
+  out[1] = (high ^ (high >>> 13)) >>> 0;
+  return out;
+}
