@@ -137,3 +137,10 @@ export class InterruptedError extends VeridataError {
     super('INTERRUPTED', `interrupted by ${signal}`, { hint });
   }
 }
+
+/** A sandbox backend that cannot run here (no engine, no image, no user namespaces), or one that went away mid-run. */
+export class SandboxUnavailableError extends VeridataError {
+  constructor(backend: string, message: string, hint: string, cause?: unknown) {
+    super('INFRASTRUCTURE', `sandbox ${backend}: ${message}`, { hint, cause });
+  }
+}
