@@ -53,8 +53,10 @@ export function dockerClients(hosts: readonly string[] | undefined): Docker[] {
 }
 
 function describeHost(docker: Docker): string {
-  const options = docker.modem as unknown as { socketPath?: string; host?: string; port?: number };
-  return options.socketPath ? `unix://${options.socketPath}` : `${options.host}:${options.port}`;
+  const options = docker.modem as unknown as { socketPath?: unknown; host?: string; port?: number; protocol?: string };
+  if (typeof options.socketPath === 'string') return `unix://${options.socketPath}`;
+  if (options.host !== undefined) return `${options.protocol ?? 'http'}://${options.host}:${options.port ?? ''}`;
+  return process.env.DOCKER_HOST ?? 'unix:///var/run/docker.sock';
 }
 
 async function ping(docker: Docker): Promise<string | undefined> {

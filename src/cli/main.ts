@@ -6,6 +6,7 @@ import { makeExportCommand } from './commands/export.js';
 import { makeGatesCommand } from './commands/gates.js';
 import { makeGenCommand } from './commands/gen.js';
 import { makePairsCommand } from './commands/pairs.js';
+import { makeSandboxCommand } from './commands/sandbox.js';
 import { makeSplitCommand } from './commands/split.js';
 import { makeVerifyMathCommand } from './commands/verify-math.js';
 import { helpRequest } from './help-request.js';
@@ -25,6 +26,7 @@ export function makeProgram(): Command {
     .addCommand(makeDedupCommand())
     .addCommand(makeDecontamCommand())
     .addCommand(makeSplitCommand())
+    .addCommand(makeSandboxCommand())
     .addCommand(
       new Command('verify').description('Verify responses offline (one subcommand per verifier)').addCommand(makeVerifyMathCommand()),
     );
