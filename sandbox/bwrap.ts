@@ -128,7 +128,8 @@ export const bwrapBackend: SandboxBackend = {
     const runInSlot = async (slot: number, input: SandboxJob, signal?: AbortSignal): Promise<SandboxResult> => {
       const job = SandboxJob.parse(input);
       jobs += 1;
-      const jobDirectory = join(session, `job-${jobs}`);
+      const jobNumber = jobs;
+      const jobDirectory = join(session, `job-${jobNumber}`);
       await mkdir(jobDirectory, { mode: 0o755 });
       for (const file of job.files) {
         const path = join(jobDirectory, file.path);
@@ -139,7 +140,7 @@ export const bwrapBackend: SandboxBackend = {
       const nonce = newNonce();
       const args = bwrapArguments({ rootfs, jobDirectory, runtimeDirectory, files: job.files.map((file) => file.path), uid, diskBytes: job.limits.diskBytes });
       // The supervisor and bwrap's own init are processes of the group too, hence the allowance.
-      const cgroup = asRoot ? await createJobCgroup(`${sessionName}-${jobs}`, { memoryBytes: job.limits.memoryBytes + 64 * 1024 * 1024, pids: job.limits.processes + 8 }) : undefined;
+      const cgroup = asRoot ? await createJobCgroup(`${sessionName}-${jobNumber}`, { memoryBytes: job.limits.memoryBytes + 64 * 1024 * 1024, pids: job.limits.processes + 8 }) : undefined;
       try {
         return await spawnSandbox({ args, asRoot, slot, input: runnerInput(job, { nonce, cwd: WORK }), nonce, wallMs: job.limits.wallMs ?? job.limits.cpuMs * 2 + 5000, cgroup, signal, memoryBytes: job.limits.memoryBytes });
       } finally {
