@@ -55,7 +55,7 @@ def processes_of(uid, me):
     return found
 
 
-def kill_all(uid, me):
+def kill_all(uid, me, child, statuses):
     """SIGKILL every process of `uid` in this pid namespace but the supervisor; returns how many were alive."""
     alive = len(processes_of(uid, me))
     for _ in range(50):
@@ -63,21 +63,32 @@ def kill_all(uid, me):
             os.kill(-1, signal.SIGKILL)  # every process we may signal, except ourselves and the namespace's init
         except OSError:
             pass
-        reap()
+        reap(child, statuses)
         if not processes_of(uid, me):
             break
         time.sleep(0.01)
     return alive
 
 
-def reap():
+def reap(child, statuses):
+    """Reaps every exited child; the command's own status is kept (a blind reap would lose its exit code)."""
     while True:
         try:
-            pid, _ = os.waitpid(-1, os.WNOHANG)
+            pid, status = os.waitpid(-1, os.WNOHANG)
         except ChildProcessError:
             return
         if pid == 0:
             return
+        if pid == child:
+            statuses.append(status)
+
+
+def decode(status):
+    if os.WIFEXITED(status):
+        return os.WEXITSTATUS(status), None
+    if os.WIFSIGNALED(status):
+        return None, signal.Signals(os.WTERMSIG(status)).name
+    return None, None
 
 
 def start(job, out_w, err_w, report_w):
@@ -161,6 +172,7 @@ def main():
     err_r, err_w = os.pipe()
     report_r, report_w = os.pipe()
     child = start(job, out_w, err_w, report_w)
+    statuses = []
     for fd in (out_w, err_w, report_w):
         os.close(fd)
     streams = {out_r: bytearray(), err_r: bytearray(), report_r: bytearray()}
@@ -201,18 +213,10 @@ def main():
                     truncated = True
         else:
             time.sleep(POLL_SECONDS)
-        if exited_at is None:
-            try:
-                pid, status = os.waitpid(child, os.WNOHANG)
-            except ChildProcessError:
-                pid, status = child, 0
-            if pid == child:
-                exited_at = time.monotonic()
-                if os.WIFEXITED(status):
-                    exit_code = os.WEXITSTATUS(status)
-                elif os.WIFSIGNALED(status):
-                    exit_signal = signal.Signals(os.WTERMSIG(status)).name
-        reap()
+        reap(child, statuses)
+        if exited_at is None and statuses:
+            exited_at = time.monotonic()
+            exit_code, exit_signal = decode(statuses[0])
         if now - last_poll >= POLL_SECONDS:
             last_poll = now
             seen = {}
@@ -240,14 +244,15 @@ def main():
         if exited_at is not None and (not open_fds or time.monotonic() - exited_at > DRAIN_AFTER_EXIT):
             break
 
-    leftovers = kill_all(uid, me) - (1 if exited_at is None else 0)
+    leftovers = kill_all(uid, me, child, statuses) - (1 if exited_at is None else 0)
     if exited_at is None:
         try:
             _, status = os.waitpid(child, 0)
-            if os.WIFSIGNALED(status):
-                exit_signal = signal.Signals(os.WTERMSIG(status)).name
+            statuses.append(status)
         except ChildProcessError:
             pass
+        if statuses:
+            _, exit_signal = decode(statuses[0])
     for fd in list(open_fds):
         try:
             while True:
