@@ -8,6 +8,7 @@ const benches: Record<string, () => BenchFigure[] | Promise<BenchFigure[]>> = {
   'verify-math': benchVerifyMath,
   'verify-math-sympy': benchVerifyMathSympy,
   curate: () => import('./curate.js').then((module) => module.benchCurate()),
+  sandbox: () => import('./sandbox.js').then((module) => module.benchSandbox()),
 };
 
 const filter = process.argv[2];

@@ -12,6 +12,8 @@ import { newNonce, parseRunnerOutput, RUNNER_PATH, runnerInput } from './runner-
 import { createSlots } from './slots.js';
 
 const WORK = '/work';
+/** The job's directory, the same path as on the docker backend: verdict texts read the same on both. */
+const JOB = '/work/job';
 const RUNTIME = '/opt/veridata-runtime';
 /** Host uids bwrap runs as when veridata runs as root: as root, RLIMIT_NPROC is not enforced and caps survive in the userns. */
 const HOST_UID_BASE = Number(process.env.VERIDATA_SANDBOX_HOST_UID_BASE ?? 61000);
@@ -72,8 +74,9 @@ export function bwrapArguments(options: { rootfs: string; jobDirectory: string; 
     RUNTIME,
   ];
   // Bind mounts of single files: the payload can read them, and can neither change, rename nor delete them.
-  for (const file of options.files) args.push('--ro-bind', join(options.jobDirectory, file), join(WORK, file));
-  args.push('--chdir', WORK, '--clearenv', '--setenv', 'PATH', '/usr/local/bin:/usr/bin:/bin', '--', 'python3', '-I', '-S', `${RUNTIME}/runner.py`);
+  args.push('--dir', JOB);
+  for (const file of options.files) args.push('--ro-bind', join(options.jobDirectory, file), join(JOB, file));
+  args.push('--chdir', JOB, '--clearenv', '--setenv', 'PATH', '/usr/local/bin:/usr/bin:/bin', '--', 'python3', '-I', '-S', `${RUNTIME}/runner.py`);
   return args;
 }
 
@@ -142,7 +145,7 @@ export const bwrapBackend: SandboxBackend = {
       // The supervisor and bwrap's own init are processes of the group too, hence the allowance.
       const cgroup = asRoot ? await createJobCgroup(`${sessionName}-${jobNumber}`, { memoryBytes: job.limits.memoryBytes + 64 * 1024 * 1024, pids: job.limits.processes + 8 }) : undefined;
       try {
-        return await spawnSandbox({ args, asRoot, slot, input: runnerInput(job, { nonce, cwd: WORK }), nonce, wallMs: job.limits.wallMs ?? job.limits.cpuMs * 2 + 5000, cgroup, signal, memoryBytes: job.limits.memoryBytes });
+        return await spawnSandbox({ args, asRoot, slot, input: runnerInput(job, { nonce, cwd: JOB }), nonce, wallMs: job.limits.wallMs ?? job.limits.cpuMs * 2 + 5000, cgroup, signal, memoryBytes: job.limits.memoryBytes });
       } finally {
         await cgroup?.remove();
         await rm(jobDirectory, { recursive: true, force: true });

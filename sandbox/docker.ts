@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import { PassThrough } from 'node:stream';
 import Docker from 'dockerode';
 import { SandboxUnavailableError } from '../src/core/errors.js';
@@ -8,6 +9,7 @@ import { newNonce, parseRunnerOutput, runnerInput, runnerSource } from './runner
 import { createSlots } from './slots.js';
 
 const RUNTIME = '/work/.runtime';
+const JOB_DIRECTORY = '/work/job';
 /** The container's own process: an idle one, as a uid no payload uses. */
 const IDLE_USER = '65534:65534';
 const HOST_GRACE_MS = 10_000;
@@ -17,14 +19,12 @@ const CONTAINER_MEMORY_ALLOWANCE = 96 * 1024 * 1024;
 
 /**
  * Writes one job's files as root (no capabilities: root only because it owns /work), read-only to the payload, in a
- * sticky world-writable directory the payload may add to but not delete from; removes the previous job's directory.
+ * sticky world-writable directory the payload may add to but not delete from, after removing the previous job's.
  */
 const STAGER = `
 import json, os, shutil, sys
 job = json.loads(sys.stdin.buffer.read())
-for name in os.listdir("/work"):
-    if name.startswith("job-") and name != os.path.basename(job["dir"]):
-        shutil.rmtree(os.path.join("/work", name), ignore_errors=True)
+shutil.rmtree(job["dir"], ignore_errors=True)
 if "runner" in job:
     os.makedirs("${RUNTIME}", mode=0o755, exist_ok=True)
     with open("${RUNTIME}/runner.py", "w") as handle:
@@ -115,10 +115,10 @@ export const dockerBackend: SandboxBackend = {
     }
     const concurrency = Math.min(options.concurrency, SANDBOX_SLOTS);
     const session = randomBytes(4).toString('hex');
+    for (const docker of clients) await removeOrphans(docker);
     const slots = createSlots(concurrency);
     const warm: (Warm | undefined)[] = Array.from({ length: concurrency }, () => undefined);
     const removing = new Set<Promise<unknown>>();
-    let jobs = 0;
     let closed = false;
 
     const discard = (slot: number) => {
@@ -145,7 +145,7 @@ export const dockerBackend: SandboxBackend = {
           WorkingDir: '/work',
           Env: ['PATH=/usr/local/bin:/usr/bin:/bin'],
           NetworkDisabled: true,
-          Labels: { 'veridata.sandbox': session },
+          Labels: { 'veridata.sandbox': session, 'veridata.owner': `${hostname()}:${process.pid}` },
           HostConfig: {
             NetworkMode: 'none',
             ReadonlyRootfs: true,
@@ -176,8 +176,8 @@ export const dockerBackend: SandboxBackend = {
       if (closed) throw new Error('sandbox closed');
       const job = SandboxJob.parse(input);
       const entry = await containerFor(slot, job.limits);
-      jobs += 1;
-      const directory = `/work/job-${jobs}`;
+      // One fixed path: tracebacks and messages in verdicts read the same on every run and on both backends.
+      const directory = JOB_DIRECTORY;
       const staging = JSON.stringify({
         dir: directory,
         files: job.files.map((file) => [file.path, file.content]),
@@ -240,6 +240,28 @@ export const dockerBackend: SandboxBackend = {
     };
   },
 };
+
+/**
+ * Removes containers left by veridata processes of this machine that are gone (killed, or cut off from their engine
+ * mid-run): warm containers are only ever used by the process that made them.
+ */
+async function removeOrphans(docker: Docker): Promise<void> {
+  const containers = await docker.listContainers({ all: true, filters: { label: ['veridata.owner'] } }).catch(() => []);
+  for (const info of containers) {
+    const [host, pid] = (info.Labels['veridata.owner'] ?? '').split(':');
+    if (host !== hostname() || pid === undefined || processAlive(Number(pid))) continue;
+    await docker.getContainer(info.Id).remove({ force: true }).catch(() => {});
+  }
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
 
 function engineError(docker: Docker, error: unknown): SandboxUnavailableError {
   return new SandboxUnavailableError(

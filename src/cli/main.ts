@@ -8,6 +8,7 @@ import { makeGenCommand } from './commands/gen.js';
 import { makePairsCommand } from './commands/pairs.js';
 import { makeSandboxCommand } from './commands/sandbox.js';
 import { makeSplitCommand } from './commands/split.js';
+import { makeVerifyCodeCommand } from './commands/verify-code.js';
 import { makeVerifyMathCommand } from './commands/verify-math.js';
 import { helpRequest } from './help-request.js';
 import { describeOption } from './options.js';
@@ -28,7 +29,7 @@ export function makeProgram(): Command {
     .addCommand(makeSplitCommand())
     .addCommand(makeSandboxCommand())
     .addCommand(
-      new Command('verify').description('Verify responses offline (one subcommand per verifier)').addCommand(makeVerifyMathCommand()),
+      new Command('verify').description('Verify responses offline (one subcommand per verifier)').addCommand(makeVerifyMathCommand()).addCommand(makeVerifyCodeCommand()),
     );
   return program;
 }

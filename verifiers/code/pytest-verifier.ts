@@ -25,6 +25,10 @@ export interface CodeCheck {
   readonly run?: SandboxResult;
 }
 
+function notInspected(what: 'tests' | 'solution', message: string, details: Record<string, unknown>): Verdict {
+  return { status: 'error', score: 0, reason: 'inspection-failed', verifier: CODE_VERIFIER, details: { explanation: `The ${what} could not be inspected (${message}), so nothing was run.`, ...details } };
+}
+
 /** A Python test file's must-fail canary: a random name, a failure message carrying a secret. */
 function canaryTest(): { name: string; nonce: string; source: string } {
   const nonce = randomBytes(8).toString('hex');
@@ -80,6 +84,7 @@ export function createCodeVerifier(options: CodeVerifierOptions) {
   return {
     async check(response: string, tests: string, signal?: AbortSignal): Promise<CodeCheck> {
       const testFacts = (await options.inspector.inspect(tests, '')).tests;
+      if (!testFacts.ok && testFacts.error?.kind === 'uninspected') return { verdict: notInspected('tests', testFacts.error.message, {}) };
       if (!testFacts.ok) {
         return { verdict: staticVerdict('tests-invalid', `The tests do not parse: ${testFacts.error?.message ?? 'unknown error'}.`, { testsError: testFacts.error }) };
       }
@@ -91,9 +96,8 @@ export function createCodeVerifier(options: CodeVerifierOptions) {
       }
       // With the tests beside it, so the screen sees a solution name shadowing what the tests use.
       const solutionFacts = (await options.inspector.inspect(tests, extracted.code)).solution;
-      if (!solutionFacts.ok && (solutionFacts.error?.line ?? null) === null) {
-        return { verdict: { status: 'error', score: 0, reason: 'inspection-failed', verifier: CODE_VERIFIER, details: { explanation: `The solution could not be inspected: ${solutionFacts.error?.message ?? 'unknown'}.`, extraction } } };
-      }
+      // Not inspected (too large, timed out) means not screened either: undecided, never run.
+      if (!solutionFacts.ok && solutionFacts.error?.kind === 'uninspected') return { verdict: notInspected('solution', solutionFacts.error.message, { extraction }) };
       if (!solutionFacts.ok) {
         return {
           verdict: staticVerdict('syntax-error', `The solution does not compile: ${solutionFacts.error?.message ?? 'syntax error'}${solutionFacts.error?.line ? ` (line ${solutionFacts.error.line})` : ''}.`, {
