@@ -126,6 +126,7 @@ export const bwrapBackend: SandboxBackend = {
     await chmod(join(runtimeDirectory, 'runner.py'), 0o644);
     const slots = createSlots(concurrency);
     let jobs = 0;
+    const cleanups = new Set<Promise<unknown>>();
     const sessionName = session.split('-').pop()!;
 
     const runInSlot = async (slot: number, input: SandboxJob, signal?: AbortSignal): Promise<SandboxResult> => {
@@ -147,8 +148,10 @@ export const bwrapBackend: SandboxBackend = {
       try {
         return await spawnSandbox({ args, asRoot, slot, input: runnerInput(job, { nonce, cwd: JOB }), nonce, wallMs: job.limits.wallMs ?? job.limits.cpuMs * 2 + 5000, cgroup, signal, memoryBytes: job.limits.memoryBytes });
       } finally {
-        await cgroup?.remove();
-        await rm(jobDirectory, { recursive: true, force: true });
+        // Off the critical path: the result is final, the group is already dead (killed in spawnSandbox).
+        const cleanup = Promise.allSettled([cgroup?.remove(), rm(jobDirectory, { recursive: true, force: true })]);
+        cleanups.add(cleanup);
+        void cleanup.finally(() => cleanups.delete(cleanup));
       }
     };
 
@@ -159,6 +162,7 @@ export const bwrapBackend: SandboxBackend = {
       },
       async close() {
         await slots.drain();
+        await Promise.allSettled([...cleanups]);
         await rm(session, { recursive: true, force: true });
       },
     };

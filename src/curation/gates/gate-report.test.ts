@@ -6,7 +6,7 @@ const pair = (prompt: string, chosen: string, rejected: string, chosen_score: nu
 const unscored = (prompt: string, chosen: string, rejected: string) => ({ prompt, chosen, rejected, chosen_score: undefined, rejected_score: undefined });
 const defaults = GateThresholds.parse({});
 
-function statsOf(pairs: ReturnType<typeof pair>[]) {
+function statsOf(pairs: Parameters<PairStatsCollector["add"]>[0][]) {
   const collector = new PairStatsCollector();
   pairs.forEach((item, index) => collector.add(item, index + 1));
   return collector.stats;
