@@ -16,9 +16,21 @@ export const SandboxRecipe = z.object({
 });
 export type SandboxRecipe = z.infer<typeof SandboxRecipe>;
 
-/** The recipe used unless the user names another (VERIDATA_SANDBOX_MIRROR overrides the mirror). */
+/**
+ * The recipe in use: VERIDATA_SANDBOX_MIRROR overrides the mirror, VERIDATA_SANDBOX_PACKAGES (comma-separated Debian
+ * packages, e.g. python3-numpy) adds to the packages. Extra packages change the hash, so they make another image, which
+ * every command finds as long as the variable is set the same way.
+ */
 export function defaultRecipe(env: NodeJS.ProcessEnv = process.env): SandboxRecipe {
-  return SandboxRecipe.parse(env.VERIDATA_SANDBOX_MIRROR ? { mirror: env.VERIDATA_SANDBOX_MIRROR } : {});
+  const base = SandboxRecipe.parse({});
+  const extra = (env.VERIDATA_SANDBOX_PACKAGES ?? '')
+    .split(',')
+    .map((name) => name.trim())
+    .filter((name) => name !== '' && !base.packages.includes(name));
+  return SandboxRecipe.parse({
+    ...(env.VERIDATA_SANDBOX_MIRROR ? { mirror: env.VERIDATA_SANDBOX_MIRROR } : {}),
+    ...(extra.length > 0 ? { packages: [...base.packages, ...[...new Set(extra)].sort()] } : {}),
+  });
 }
 
 /** Bumped when the build steps change in a way the recipe fields do not show. */
