@@ -116,8 +116,8 @@ export function decideCodeVerdict(facts: StaticFacts, result: SandboxResult): Ve
     ...(result.signal === null ? {} : { signal: result.signal }),
     ...(coverage === undefined ? {} : { coverage }),
     ...(report.foreign.length > 0 ? { ignored: report.foreign.map(baseTestName) } : {}),
-    output: scrub(tail(result.stdout)),
-    ...(result.stderr.trim() === '' ? {} : { stderr: scrub(tail(result.stderr, 1000)) }),
+    output: tail(scrub(result.stdout)),
+    ...(result.stderr.trim() === '' ? {} : { stderr: tail(scrub(result.stderr), 1000) }),
     ...(result.truncated ? { outputTruncated: true } : {}),
   };
   const tampered = (kind: string, explanation: string) => verdict('fail', 'tampering', 0, explanation, { ...details, tampering: kind });
@@ -140,7 +140,7 @@ export function decideCodeVerdict(facts: StaticFacts, result: SandboxResult): Ve
     if (result.exitCode === 0) return tampered('exited-early', 'The process exited with status 0 before pytest started: an exit status alone proves nothing.');
     return verdict('fail', 'crash', 0, 'pytest never started (the interpreter crashed or was stopped).', details);
   }
-  if (report.collectErrors.length > 0) return collectionVerdict(report.collectErrors.map((error) => error.message).join('\n'), { ...details, collectionError: scrub(tail(report.collectErrors[0]!.message, 1500)) });
+  if (report.collectErrors.length > 0) return collectionVerdict(report.collectErrors.map((error) => error.message).join('\n'), { ...details, collectionError: tail(scrub(report.collectErrors[0]!.message), 1500) });
   if (report.collected === undefined || report.end === undefined) {
     if (result.exitCode === 0) return tampered('exited-early', 'The process exited with status 0 before pytest finished: an exit status alone proves nothing.');
     return verdict('fail', 'crash', score, 'The test process died before pytest finished.', details);
@@ -158,7 +158,7 @@ export function decideCodeVerdict(facts: StaticFacts, result: SandboxResult): Ve
   const expected = new Set(facts.expected);
   const ran = new Set([...report.tests.keys()].map(baseTestName));
   const collectedNames = new Set(report.collected.map(baseTestName));
-  const unexpected = [...collectedNames, ...ran].filter((name) => name !== facts.canary && !expected.has(name));
+  const unexpected = [...new Set([...collectedNames, ...ran])].filter((name) => name !== facts.canary && !expected.has(name));
   const missing = facts.expected.filter((name) => !collectedNames.has(name));
   if (unexpected.length > 0 || missing.length > 0) {
     return verdict('fail', 'tampering', 0, `The collected tests differ from the test file's${missing.length ? `; missing: ${missing.slice(0, 5).join(', ')}` : ''}${unexpected.length ? `; unexpected: ${unexpected.slice(0, 5).join(', ')}` : ''}.`, {

@@ -36,13 +36,18 @@ describe('parseDuration', () => {
 
   test('whole numbers in each unit', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 1_000_000 }), (count) => {
+      fc.property(fc.integer({ min: 1, max: 1440 }), (count) => {
         expect(parseDuration('--timeout', `${count}ms`)).toBe(count);
         expect(parseDuration('--timeout', `${count}s`)).toBe(count * 1000);
         expect(parseDuration('--timeout', `${count}`)).toBe(count * 1000);
         expect(parseDuration('--timeout', `${count}m`)).toBe(count * 60_000);
       }),
     );
+  });
+
+  test('durations past a day are refused (Node timers past 2^31 ms would fire at once)', () => {
+    expect(errorOf(() => parseDuration('--timeout', '9999999999999s')).message).toBe('--timeout: must be at most 24h (1440m), got "9999999999999s"');
+    expect(parseDuration('--timeout', '1440m')).toBe(86_400_000);
   });
 
   test('other spellings are refused, naming the flag', () => {
@@ -82,11 +87,16 @@ describe('parseSize', () => {
 
   test('whole numbers in each unit', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 16, max: 100_000 }), fc.constantFrom(['k', 1024], ['m', MiB], ['g', 1024 * MiB]), fc.constantFrom('', 'b', 'ib'), fc.boolean(), (count, [unit, factor], suffix, upper) => {
+      fc.property(fc.integer({ min: 16, max: 1024 }), fc.constantFrom(['k', 1024], ['m', MiB], ['g', 1024 * MiB]), fc.constantFrom('', 'b', 'ib'), fc.boolean(), (count, [unit, factor], suffix, upper) => {
         const text = `${count}${unit}${suffix}`;
         expect(parseSize('--output', upper ? text.toUpperCase() : text)).toBe(count * factor);
       }),
     );
+  });
+
+  test('sizes past 1024g are refused, and a stray i is no unit', () => {
+    expect(errorOf(() => parseSize('--memory', '99999999g')).message).toBe('--memory: must be at most 1024g, got "99999999g"');
+    expect(errorOf(() => parseSize('--disk', '512i')).message).toBe('--disk: expected a size like 512m, 1g or 65536, got "512i"');
   });
 
   test('other spellings are refused, naming the flag', () => {
