@@ -104,7 +104,14 @@ export const bwrapBackend: SandboxBackend = {
       name: 'bwrap',
       available: true,
       detail: `${version}, root ${rootfs}${cgroups.version === undefined ? '' : `, cgroup v${cgroups.version} memory and pids limits`}`,
-      ...(cgroups.version === undefined ? { weaker: [`aggregate memory and process limits: ${cgroups.why}; the supervisor's own polling and per-process rlimits still apply`] } : {}),
+      ...(cgroups.version === undefined
+        ? {
+            weaker: [
+              `aggregate memory limit: ${cgroups.why}; the supervisor's polling and per-process RLIMIT_AS still apply`,
+              ...(process.getuid?.() === 0 ? [] : ['process limit: not enforced (RLIMIT_NPROC would count every process of your user); run as root for per-slot uids and a pids cgroup']),
+            ],
+          }
+        : {}),
     };
   },
   async open(options): Promise<Sandbox> {
@@ -146,7 +153,7 @@ export const bwrapBackend: SandboxBackend = {
       // The supervisor and bwrap's own init are processes of the group too, hence the allowance.
       const cgroup = asRoot ? await createJobCgroup(`${sessionName}-${jobNumber}`, { memoryBytes: job.limits.memoryBytes + 64 * 1024 * 1024, pids: job.limits.processes + 8 }) : undefined;
       try {
-        return await spawnSandbox({ args, asRoot, slot, input: runnerInput(job, { nonce, cwd: JOB }), nonce, wallMs: job.limits.wallMs ?? job.limits.cpuMs * 2 + 5000, cgroup, signal, memoryBytes: job.limits.memoryBytes });
+        return await spawnSandbox({ args, asRoot, slot, input: runnerInput(job, { nonce, cwd: JOB, limitProcesses: asRoot }), nonce, wallMs: job.limits.wallMs ?? job.limits.cpuMs * 2 + 5000, cgroup, signal, memoryBytes: job.limits.memoryBytes });
       } finally {
         // Off the critical path: the result is final, the group is already dead (killed in spawnSandbox).
         const cleanup = Promise.allSettled([cgroup?.remove(), rm(jobDirectory, { recursive: true, force: true })]);

@@ -33,7 +33,7 @@ export function payloadEnvironment(job: ParsedSandboxJob): Record<string, string
 }
 
 /** The JSON the supervisor reads on stdin. */
-export function runnerInput(job: ParsedSandboxJob, options: { nonce: string; cwd: string; clean?: readonly string[] }): string {
+export function runnerInput(job: ParsedSandboxJob, options: { nonce: string; cwd: string; clean?: readonly string[]; limitProcesses?: boolean }): string {
   return JSON.stringify({
     nonce: options.nonce,
     command: job.command,
@@ -41,6 +41,7 @@ export function runnerInput(job: ParsedSandboxJob, options: { nonce: string; cwd
     env: payloadEnvironment(job),
     limits: { ...job.limits, wallMs: wallLimitMs(job.limits) },
     clean: options.clean ?? [],
+    limitProcesses: options.limitProcesses ?? true,
   });
 }
 

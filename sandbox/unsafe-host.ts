@@ -41,7 +41,7 @@ export const unsafeHostBackend: SandboxBackend = {
         if (stderr.length < 65536) stderr += chunk.toString('utf8');
       });
       child.stdin.on('error', () => {});
-      child.stdin.end(runnerInput(job, { nonce, cwd: directory }));
+      child.stdin.end(runnerInput(job, { nonce, cwd: directory, limitProcesses: false }));
       const timer = setTimeout(() => child.kill('SIGKILL'), wallLimitMs(job.limits) + 10_000);
       await new Promise((resolve) => child.once('close', resolve));
       clearTimeout(timer);

@@ -111,8 +111,10 @@ def start(job, out_w, err_w, report_w):
         resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
         resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds + 1))
         resource.setrlimit(resource.RLIMIT_FSIZE, (limits["diskBytes"], limits["diskBytes"]))
-        # The supervisor is a process of this uid too.
-        resource.setrlimit(resource.RLIMIT_NPROC, (limits["processes"] + 1, limits["processes"] + 1))
+        # The supervisor is a process of this uid too. Only where the uid is the run's own: for a shared uid the count
+        # would include unrelated processes of that user.
+        if job.get("limitProcesses", True):
+            resource.setrlimit(resource.RLIMIT_NPROC, (limits["processes"] + 1, limits["processes"] + 1))
         resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
         resource.setrlimit(resource.RLIMIT_NOFILE, (1024, 1024))
         os.chdir(job["cwd"])
