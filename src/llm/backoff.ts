@@ -8,10 +8,11 @@ export const defaultBackoff: BackoffOptions = { baseMs: 500, maxMs: 30_000 };
 
 /**
  * Delay before retry number `attempt` (1 = the first retry): full-jitter exponential backoff, so many workers failing
- * together do not retry together. A server's Retry-After wins when given (never shorter than it says).
+ * together do not retry together. A server's Retry-After wins when given, however long (the caller decides whether
+ * a wait that long is worth it).
  */
 export function backoffMs(attempt: number, options: BackoffOptions = defaultBackoff, retryAfterMs?: number, random: () => number = Math.random): number {
-  if (retryAfterMs !== undefined) return Math.min(Math.max(retryAfterMs, 0), options.maxMs * 4);
+  if (retryAfterMs !== undefined) return Math.max(retryAfterMs, 0);
   const ceiling = Math.min(options.maxMs, options.baseMs * 2 ** Math.max(0, attempt - 1));
   return Math.round(ceiling / 2 + (random() * ceiling) / 2);
 }

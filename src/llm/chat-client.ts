@@ -82,6 +82,8 @@ export interface ChatClientOptions {
   readonly maxAttempts?: number;
   readonly timeoutMs?: number;
   readonly backoff?: BackoffOptions;
+  /** The longest Retry-After worth waiting for (default 10 min); a longer one fails the request (e.g. a daily cap). */
+  readonly maxRetryAfterMs?: number;
   /** Told about each transient failure before its retry (progress, run logs). */
   readonly onRetry?: (failure: Failure, attempt: number, delayMs: number) => void;
 }
@@ -148,6 +150,9 @@ export function createChatClient(endpoint: EndpointOptions, options: ChatClientO
       if (failure.kind === 'aborted') throw signal?.reason ?? new Error('aborted');
       if (failure.kind !== 'retry' && failure.kind !== 'rate-limit') throw new LlmRequestError(endpoint.name, request.model, failure, attempt);
       if (attempt >= maxAttempts) throw new LlmRequestError(endpoint.name, request.model, failure, attempt);
+      if (failure.retryAfterMs !== undefined && failure.retryAfterMs > (options.maxRetryAfterMs ?? 600_000)) {
+        throw new LlmRequestError(endpoint.name, request.model, { ...failure, message: `${failure.message} (the server asks to wait ${Math.round(failure.retryAfterMs / 1000)} s)` }, attempt);
+      }
       retried.push(failure);
       const delay = backoffMs(attempt, backoff, failure.retryAfterMs);
       if (failure.kind === 'rate-limit') limiterFor(request.model).pause(delay);
