@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { ExitCode, InvalidOptionError, VeridataError } from '../core/errors.js';
+import { makeConfigCommand } from './commands/config.js';
 import { makeDecontamCommand } from './commands/decontam.js';
 import { makeDedupCommand } from './commands/dedup.js';
 import { makeExportCommand } from './commands/export.js';
@@ -28,6 +29,7 @@ export function makeProgram(): Command {
     .addCommand(makeDecontamCommand())
     .addCommand(makeSplitCommand())
     .addCommand(makeSandboxCommand())
+    .addCommand(makeConfigCommand())
     .addCommand(
       new Command('verify').description('Verify responses offline (one subcommand per verifier)').addCommand(makeVerifyMathCommand()).addCommand(makeVerifyCodeCommand()),
     );

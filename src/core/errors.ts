@@ -19,6 +19,7 @@ export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 export type ErrorCode =
   | 'INVALID_OPTION'
   | 'INVALID_RECORD'
+  | 'INVALID_CONFIG'
   | 'INVALID_JSON'
   | 'UNKNOWN_NAME'
   | 'EMPTY_SPACE'
@@ -34,6 +35,7 @@ export type ErrorCode =
 const exitCodeFor: Record<ErrorCode, ExitCode> = {
   INVALID_OPTION: ExitCode.badInput,
   INVALID_RECORD: ExitCode.badInput,
+  INVALID_CONFIG: ExitCode.badInput,
   INVALID_JSON: ExitCode.badInput,
   UNKNOWN_NAME: ExitCode.badInput,
   EMPTY_SPACE: ExitCode.badInput,
@@ -142,5 +144,14 @@ export class InterruptedError extends VeridataError {
 export class SandboxUnavailableError extends VeridataError {
   constructor(backend: string, message: string, hint: string, cause?: unknown) {
     super('INFRASTRUCTURE', `sandbox ${backend}: ${message}`, { hint, cause });
+  }
+}
+
+/** A config file that does not parse or does not match its schema: names the file, line and key. */
+export class InvalidConfigError extends VeridataError {
+  constructor(file: string, line: number | undefined, key: string, message: string) {
+    super('INVALID_CONFIG', `${file}${line === undefined ? '' : `:${line}`}: ${key === '' ? '' : `key "${key}": `}${message}`, {
+      hint: 'Fix that key and rerun; `veridata config example` prints a commented example.',
+    });
   }
 }
