@@ -30,6 +30,7 @@ export type ErrorCode =
   | 'CHECK_FAILED'
   | 'INFRASTRUCTURE'
   | 'BUDGET_EXCEEDED'
+  | 'CACHE_MISS'
   | 'INTERRUPTED';
 
 const exitCodeFor: Record<ErrorCode, ExitCode> = {
@@ -46,6 +47,8 @@ const exitCodeFor: Record<ErrorCode, ExitCode> = {
   CHECK_FAILED: ExitCode.checkFailed,
   INFRASTRUCTURE: ExitCode.infrastructure,
   BUDGET_EXCEEDED: ExitCode.budget,
+  // Like an endpoint that is down: replay has no way to reach the response, and the input and options were valid.
+  CACHE_MISS: ExitCode.infrastructure,
   INTERRUPTED: ExitCode.interrupted,
 };
 
@@ -152,6 +155,15 @@ export class InvalidConfigError extends VeridataError {
   constructor(file: string, line: number | undefined, key: string, message: string) {
     super('INVALID_CONFIG', `${file}${line === undefined ? '' : `:${line}`}: ${key === '' ? '' : `key "${key}": `}${message}`, {
       hint: 'Fix that key and rerun; `veridata config example` prints a commented example.',
+    });
+  }
+}
+
+/** `--cache replay` met a request the cache does not hold; replay never calls an endpoint, so the run cannot go on. */
+export class CacheMissError extends VeridataError {
+  constructor(message: string) {
+    super('CACHE_MISS', message, {
+      hint: 'Rerun without `--cache replay` to fetch it (that calls the endpoint and is billed), or replay the exact config, problems and seed that filled the cache.',
     });
   }
 }
