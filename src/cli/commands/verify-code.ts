@@ -14,7 +14,7 @@ import { createPythonInspector } from '../../../verifiers/code/python-inspector.
 import { createCodeVerifier } from '../../../verifiers/code/pytest-verifier.js';
 import { integerFlag } from '../options.js';
 import { printSummary } from '../print.js';
-import { withVerdict } from './verify-math.js';
+import { skipFirst, withVerdict } from './verify-math.js';
 
 /** Options of one `veridata verify code --in --out` run. */
 export interface VerifyCodeRunOptions {
@@ -147,7 +147,7 @@ export async function runVerifyCode(options: VerifyCodeRunOptions): Promise<Veri
     };
     const lines = readJsonlLines(options.in, { skipInvalid: options.skipInvalid === true, stats: readStats, ...(options.signal ? { signal: options.signal } : {}) });
     let index = 0;
-    const results = mapConcurrent(skipLines(lines, output.doneCount), concurrency, verifyLine, {
+    const results = mapConcurrent(skipFirst(lines, output.doneCount), concurrency, verifyLine, {
       buffer: concurrency * 4,
       ...(options.signal ? { signal: options.signal } : {}),
     });
@@ -205,14 +205,6 @@ export async function runVerifyCode(options: VerifyCodeRunOptions): Promise<Veri
     await appendFile(runlogPath, `${JSON.stringify({ event: 'verify-code', startedAt: startedAt.toISOString(), finishedAt: new Date().toISOString(), completed, ...summary })}\n`).catch(() => {});
   }
   return summary;
-}
-
-async function* skipLines<T>(source: AsyncIterable<T>, count: number): AsyncGenerator<T> {
-  let seen = 0;
-  for await (const item of source) {
-    seen += 1;
-    if (seen > count) yield item;
-  }
 }
 
 const MAX_DURATION_MS = 24 * 60 * 60 * 1000;

@@ -126,7 +126,8 @@ export function withVerdict(line: JsonlLine, verdictJson: string): string {
   return Object.keys(line.value).length === 0 ? `{"verdict":${verdictJson}}\n` : `${text.slice(0, -1)},"verdict":${verdictJson}}\n`;
 }
 
-async function* skipFirst<T>(source: AsyncIterable<T>, count: number): AsyncGenerator<T> {
+/** `source` without its first `count` items: the inputs a resumed output already holds. */
+export async function* skipFirst<T>(source: AsyncIterable<T>, count: number): AsyncGenerator<T> {
   let seen = 0;
   for await (const item of source) {
     if (seen < count) {
