@@ -212,10 +212,9 @@ function tooLargeMessage(characters: number): string {
 
 /** The inspection with an oversized side (sent as empty text) marked as not inspected. */
 function withTooLarge(inspection: CodeInspection, job: Job, tooLarge: boolean[]): CodeInspection {
-  const placeholder = uninspected('');
   return {
-    tests: tooLarge[0] ? { ...placeholder.tests, error: { kind: 'uninspected', line: null, message: tooLargeMessage(job.tests.length) } } : inspection.tests,
-    solution: tooLarge[1] ? { ...placeholder.solution, error: { kind: 'uninspected', line: null, message: tooLargeMessage(job.solution.length) } } : inspection.solution,
+    tests: tooLarge[0] ? uninspected(tooLargeMessage(job.tests.length)).tests : inspection.tests,
+    solution: tooLarge[1] ? uninspected(tooLargeMessage(job.solution.length)).solution : inspection.solution,
   };
 }
 
