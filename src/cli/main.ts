@@ -5,6 +5,7 @@ import { makeDecontamCommand } from './commands/decontam.js';
 import { makeDedupCommand } from './commands/dedup.js';
 import { makeExportCommand } from './commands/export.js';
 import { makeGatesCommand } from './commands/gates.js';
+import { makeGenerateCommand } from './commands/generate.js';
 import { makeGenCommand } from './commands/gen.js';
 import { makePairsCommand } from './commands/pairs.js';
 import { makeSandboxCommand } from './commands/sandbox.js';
@@ -22,6 +23,8 @@ export function makeProgram(): Command {
     .version(process.env.npm_package_version ?? '0.1.0')
     .option('--debug', 'print stacks and error causes')
     .addCommand(makeGenCommand())
+    .addCommand(makeGenerateCommand('sft'))
+    .addCommand(makeGenerateCommand('dpo'))
     .addCommand(makePairsCommand())
     .addCommand(makeGatesCommand())
     .addCommand(makeExportCommand())

@@ -31,6 +31,7 @@ export type ErrorCode =
   | 'INFRASTRUCTURE'
   | 'BUDGET_EXCEEDED'
   | 'CACHE_MISS'
+  | 'RESUME_MISMATCH'
   | 'INTERRUPTED';
 
 const exitCodeFor: Record<ErrorCode, ExitCode> = {
@@ -49,6 +50,7 @@ const exitCodeFor: Record<ErrorCode, ExitCode> = {
   BUDGET_EXCEEDED: ExitCode.budget,
   // Like an endpoint that is down: replay has no way to reach the response, and the input and options were valid.
   CACHE_MISS: ExitCode.infrastructure,
+  RESUME_MISMATCH: ExitCode.badInput,
   INTERRUPTED: ExitCode.interrupted,
 };
 
@@ -164,6 +166,15 @@ export class CacheMissError extends VeridataError {
   constructor(message: string) {
     super('CACHE_MISS', message, {
       hint: 'Rerun without `--cache replay` to fetch it (that calls the endpoint and is billed), or replay the exact config, problems and seed that filled the cache.',
+    });
+  }
+}
+
+/** An output that a rerun cannot resume: written by another command or config, or edited since its checkpoint. */
+export class ResumeMismatchError extends VeridataError {
+  constructor(path: string, message: string) {
+    super('RESUME_MISMATCH', `${path}: ${message}`, {
+      hint: 'Rerun with the options that wrote it, or choose a new --out (or delete the output and its .checkpoint.jsonl to start over; cached responses are reused either way).',
     });
   }
 }

@@ -96,6 +96,8 @@ export interface ResponseCache {
   lookup(key: string, model: string): CachedResponse | undefined;
   /** Stores a response unless the key already has one: the first answer wins, so a replay sees what the original run saw. No-op in replay and off modes. */
   put(key: string, response: CachedResponse): void;
+  /** Stores several responses in one transaction: all of a request's samples are kept, or none (a kill mid-way). */
+  putMany(entries: readonly (readonly [string, CachedResponse])[]): void;
   readonly stats: CacheStats;
   /** Closes the file; idempotent. */
   close(): void;
@@ -135,6 +137,7 @@ export function openResponseCache(options: { path: string; mode: CacheMode }): R
         return undefined;
       },
       put: () => {},
+      putMany: () => {},
       get stats() {
         return snapshot();
       },
@@ -173,6 +176,22 @@ export function openResponseCache(options: { path: string; mode: CacheMode }): R
     return parsed.data;
   };
 
+  const writeError = (error: unknown): unknown => {
+    if (error instanceof Database.SqliteError && /^SQLITE_(FULL|READONLY|IOERR|CANTOPEN|PERM)/.test(error.code)) return new OutputUnwritableError(path, error);
+    return asCacheError(path, error);
+  };
+  const store = (key: string, response: CachedResponse): void => {
+    // Parsing drops fields outside the schema, so what is stored, and later replayed, is exactly a CachedResponse.
+    const value = JSON.stringify(CachedResponse.parse(response));
+    try {
+      // Autocommit (or the caller's transaction): once it commits the row is in the WAL file, which survives the
+      // process being killed.
+      if (insert.run(key, value).changes > 0) stats.writes += 1;
+    } catch (error) {
+      throw writeError(error);
+    }
+  };
+
   return {
     mode,
     path,
@@ -186,14 +205,16 @@ export function openResponseCache(options: { path: string; mode: CacheMode }): R
     },
     put(key, response) {
       if (mode === 'replay') return;
-      // Parsing drops fields outside the schema, so what is stored, and later replayed, is exactly a CachedResponse.
-      const value = JSON.stringify(CachedResponse.parse(response));
+      store(key, response);
+    },
+    putMany(entries) {
+      if (mode === 'replay' || entries.length === 0) return;
       try {
-        // Autocommit: once this returns the row is in the WAL file, which survives the process being killed.
-        if (insert.run(key, value).changes > 0) stats.writes += 1;
+        db.transaction(() => {
+          for (const [key, response] of entries) store(key, response);
+        })();
       } catch (error) {
-        if (error instanceof Database.SqliteError && /^SQLITE_(FULL|READONLY|IOERR|CANTOPEN|PERM)/.test(error.code)) throw new OutputUnwritableError(path, error);
-        throw asCacheError(path, error);
+        throw writeError(error);
       }
     },
     get stats() {

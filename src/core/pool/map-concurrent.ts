@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 /** Options for `mapConcurrent`. */
 export interface MapConcurrentOptions {
   /** Stops reading and rejects with the signal's reason; `fn`'s signal is aborted too. */
@@ -35,6 +36,8 @@ export async function* mapConcurrent<T, R>(
     ? (source as AsyncIterable<T>)[Symbol.asyncIterator]()
     : (source as Iterable<T>)[Symbol.iterator]();
   const controller = new AbortController();
+  // Every call in flight may listen on the one signal (an HTTP client adds a listener per request): no leak warning.
+  setMaxListeners(0, controller.signal);
   const slots = new Map<number, Slot<R>>();
   let started = 0;
   let yielded = 0;

@@ -21,6 +21,9 @@ export const EndpointConfig = z.strictObject({
   rate_limits: z.record(z.string(), RateLimitsConfig).default({}),
   timeout_seconds: z.number().positive().default(120),
   max_attempts: z.number().int().min(1).max(50).default(6),
+  /** First retry delay without a Retry-After; doubles per attempt, with jitter, up to backoff_max_ms. */
+  backoff_base_ms: z.number().min(0).default(500),
+  backoff_max_ms: z.number().min(0).default(30_000),
 });
 export type EndpointConfig = z.infer<typeof EndpointConfig>;
 
