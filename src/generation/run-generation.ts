@@ -1,5 +1,4 @@
-import { createReadStream } from 'node:fs';
-import { access, appendFile, constants, stat } from 'node:fs/promises';
+import { access, appendFile, constants } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { InputUnreadableError, InvalidOptionError, ResumeMismatchError } from '../core/errors.js';
 import { type Checkpoint, openCheckpoint } from '../core/io/checkpoint.js';
@@ -41,7 +40,8 @@ export interface GenerationRunOptions {
   readonly skipInvalid?: boolean;
   readonly env?: NodeJS.ProcessEnv;
   readonly signal?: AbortSignal;
-  readonly progress?: Progress;
+  /** A reporter, or a maker given the number of problems (known once the input has been checked). */
+  readonly progress?: Progress | ((total: number | undefined) => Progress);
 }
 
 /** The files a run writes beside `--out`. */
@@ -86,18 +86,6 @@ export interface GenerationSummary {
   readonly problemsPerSecond: number;
 }
 
-/** Lines of a file, for progress totals (blank lines count too: a total is an estimate); undefined for stdin or a pipe. */
-export async function countLines(path: string): Promise<number | undefined> {
-  if (path === '-' || !(await stat(path).then((stats) => stats.isFile(), () => false))) return undefined;
-  let count = 0;
-  let last = 0x0a;
-  for await (const chunk of createReadStream(path) as AsyncIterable<Buffer>) {
-    for (let index = chunk.indexOf(0x0a); index >= 0; index = chunk.indexOf(0x0a, index + 1)) count += 1;
-    last = chunk.at(-1) ?? last;
-  }
-  return last === 0x0a ? count : count + 1;
-}
-
 /** Problems after the first `count`, checking that the last skipped one is the one the checkpoint ended with. */
 async function* afterCheckpoint(problems: AsyncIterable<InputProblem>, checkpoint: Checkpoint, input: string): AsyncGenerator<InputProblem> {
   let seen = 0;
@@ -137,7 +125,14 @@ export async function runGeneration(options: GenerationRunOptions): Promise<Gene
   }
   const started = performance.now();
   const startedAt = new Date();
-  const progress = options.progress ?? silentProgress();
+  const readOptions = { skipInvalid: options.skipInvalid === true, ...(options.overrides ? { overrides: options.overrides } : {}), ...(options.signal ? { signal: options.signal } : {}) };
+  // Every line is checked before the first call is paid for: a bad line 90,000 would otherwise stop a run hours in.
+  let total: number | undefined;
+  if (options.problems !== '-') {
+    total = 0;
+    for await (const _problem of readProblems(options.problems, { ...readOptions, stats: createReadStats() })) total += 1;
+  }
+  const progress = typeof options.progress === 'function' ? options.progress(total) : (options.progress ?? silentProgress());
   const files = sidecarPaths(options.out, mode);
   const rules = options.pairRules;
   if (mode === 'dpo' && rules === undefined) throw new Error('runGeneration: dpo needs pairRules');
@@ -235,7 +230,7 @@ export async function runGeneration(options: GenerationRunOptions): Promise<Gene
   let completed = false;
   try {
     const problems = afterCheckpoint(
-      readProblems(options.problems, { skipInvalid: options.skipInvalid === true, stats: readStats, ...(options.overrides ? { overrides: options.overrides } : {}), ...(options.signal ? { signal: options.signal } : {}) }),
+      readProblems(options.problems, { ...readOptions, stats: readStats }),
       checkpoint,
       options.problems,
     );

@@ -4,7 +4,7 @@ import { createProgress } from '../../core/progress.js';
 import { fieldOverridesFromFlags } from '../../core/schemas/aliases.js';
 import { withInterruptHandling } from '../../core/signals.js';
 import { PairRulesOptions, PairStrategy } from '../../curation/pairs/pair-rules.js';
-import { countLines, runGeneration, type GenerationMode, type GenerationSummary } from '../../generation/run-generation.js';
+import { runGeneration, type GenerationMode, type GenerationSummary } from '../../generation/run-generation.js';
 import { resolveRunConfig } from '../../generation/run-settings.js';
 import { SANDBOX_CHOICES } from '../../../sandbox/index.js';
 import { integerFlag, numberFlag, parseOptions } from '../options.js';
@@ -157,8 +157,7 @@ export function makeGenerateCommand(mode: GenerationMode): Command {
       mode === 'dpo'
         ? parseOptions(PairRulesOptions, { strategy: flags.strategy, minGap: unit('--min-gap', flags.minGap ?? '0.2'), maxPerPrompt: integerFlag('--max-per-prompt', flags.maxPerPrompt ?? '8', 1), hardNegatives: flags.hardNegatives === true })
         : undefined;
-    const total = await countLines(flags.problems);
-    const progress = createProgress({ label: mode, ...(total === undefined ? {} : { total }) });
+    const progress = (total: number | undefined) => createProgress({ label: mode, ...(total === undefined ? {} : { total }) });
     const summary = await withInterruptHandling((signal) =>
       runGeneration({
         mode,
