@@ -13,6 +13,9 @@ endpoints:
     base_url: http://127.0.0.1:8000/v1   # vLLM (or Ollama at http://127.0.0.1:11434/v1 with profile: ollama)
     profile: vllm
     timeout_seconds: 300
+    max_attempts: 6                      # per request, the first included
+    backoff_base_ms: 500                 # first retry delay without Retry-After; doubles, jittered, up to backoff_max_ms
+    backoff_max_ms: 30000
 
 models:                                  # generation models; each problem's samples are routed by weight
   - id: qwen/qwen3-32b
@@ -33,6 +36,7 @@ judge:                                   # only where no verifier applies (no go
       max_tokens: 512
       price: { prompt_per_million: 0.40, completion_per_million: 1.60 }
   approval_threshold: 0.7                # judge score / 10 at or above this approves a response
+  # prompt: |                            # optional; {prompt} and {response} are filled in; must ask for "Score: N" (0-10)
 
 responses_per_problem: 4
 concurrency: 32                          # generation requests in flight
