@@ -10,6 +10,7 @@ import { makeGenCommand } from './commands/gen.js';
 import { makePairsCommand } from './commands/pairs.js';
 import { makeSandboxCommand } from './commands/sandbox.js';
 import { makeSplitCommand } from './commands/split.js';
+import { makeMergeCommand, makeReportCommand, makeStageCommand } from './commands/stage.js';
 import { makeVerifyCodeCommand } from './commands/verify-code.js';
 import { makeVerifyMathCommand } from './commands/verify-math.js';
 import { helpRequest } from './help-request.js';
@@ -25,6 +26,9 @@ export function makeProgram(): Command {
     .addCommand(makeGenCommand())
     .addCommand(makeGenerateCommand('sft'))
     .addCommand(makeGenerateCommand('dpo'))
+    .addCommand(makeStageCommand())
+    .addCommand(makeMergeCommand())
+    .addCommand(makeReportCommand())
     .addCommand(makePairsCommand())
     .addCommand(makeGatesCommand())
     .addCommand(makeExportCommand())

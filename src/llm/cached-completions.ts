@@ -71,6 +71,17 @@ function runsOf(indices: readonly number[]): number[][] {
   return runs;
 }
 
+/** The cache key of sample `index` of `messages` from `target` under run seed `seed` (the seed sent is seed + index). */
+export function sampleCacheKey(target: Pick<ModelTarget, 'baseURL' | 'config'>, messages: readonly ChatMessage[], seed: number, index: number): string {
+  return cacheKey({
+    endpoint: target.baseURL,
+    model: target.config.id,
+    params: { temperature: target.config.temperature, max_tokens: target.config.max_tokens, top_p: target.config.top_p, seed: seed + index },
+    messages: messages.map((message) => ({ role: message.role, content: message.content })),
+    sampleIndex: index,
+  });
+}
+
 /**
  * Asks models for samples through the response cache and the budget. Sample `i` of a prompt always uses seed
  * `seed + i` and cache key (endpoint, model, parameters, messages, i): a rerun, a resumed run or a replay finds it,
@@ -78,14 +89,7 @@ function runsOf(indices: readonly number[]): number[][] {
  */
 export function createCompletionCaller(options: CompletionCallerOptions) {
   const limit = pLimit(options.concurrency);
-  const keyOf = (target: ModelTarget, messages: readonly ChatMessage[], seed: number, index: number) =>
-    cacheKey({
-      endpoint: target.baseURL,
-      model: target.config.id,
-      params: { temperature: target.config.temperature, max_tokens: target.config.max_tokens, top_p: target.config.top_p, seed: seed + index },
-      messages: messages.map((message) => ({ role: message.role, content: message.content })),
-      sampleIndex: index,
-    });
+  const keyOf = sampleCacheKey;
 
   const buy = async (target: ModelTarget, messages: readonly ChatMessage[], seed: number, run: number[], context: SampleContext): Promise<Sample[]> => {
     const { signal } = context;

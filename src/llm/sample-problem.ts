@@ -49,8 +49,8 @@ export function createProblemSampler(options: { caller: CompletionCaller; target
     get droppedModels(): ReadonlyMap<string, RouteFailure> {
       return gone;
     },
-    async sample(problemId: string, messages: readonly ChatMessage[], count: number, signal?: AbortSignal): Promise<{ samples: RoutedSample[]; failed: FailedSample[] }> {
-      const state = Array.from({ length: count }, (_, index) => ({ index, requested: '', failures: [] as RouteFailure[], tried: new Set<string>() }));
+    async sample(problemId: string, messages: readonly ChatMessage[], count: number, signal?: AbortSignal, firstIndex = 0): Promise<{ samples: RoutedSample[]; failed: FailedSample[] }> {
+      const state = Array.from({ length: count }, (_, position) => ({ index: firstIndex + position, requested: '', failures: [] as RouteFailure[], tried: new Set<string>() }));
       const samples: RoutedSample[] = [];
       const failed: FailedSample[] = [];
       let open = state;
