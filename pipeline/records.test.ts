@@ -19,6 +19,39 @@ describe('difficulty and pass@k', () => {
 });
 
 describe('trial decisions from the pass matrix', () => {
+  test('all solutions wrong: a lone good test file rejecting them is not outvoted by trivial ones', () => {
+    const accepts = [
+      [false, true, true],
+      [false, true, true],
+      [false, true, true],
+    ];
+    const facts = [{ valid: true, trivial: false }, { valid: true, trivial: true }, { valid: true, trivial: true }];
+    expect(decideTrials(accepts, facts).passed).toEqual([false, false, false]);
+    expect(decideTrials(accepts, facts).weakTests).toEqual([false, true, true]);
+  });
+
+  test('a right solution with trivial tests passes when another valid test file accepts it', () => {
+    // solutions 0 and 2 wrong with good tests; solution 1 right with tests that check nothing.
+    const accepts = [
+      [false, true, false],
+      [true, true, true],
+      [false, true, false],
+    ];
+    const facts = [{ valid: true, trivial: false }, { valid: true, trivial: true }, { valid: true, trivial: false }];
+    expect(decideTrials(accepts, facts).passed).toEqual([false, true, false]);
+  });
+
+  test('two vouching test files outvote a broken one that rejects what they accept', () => {
+    const accepts = [
+      [true, false, true],
+      [true, false, true],
+      [true, false, true],
+    ];
+    expect(decideTrials(accepts, [{ valid: true, trivial: false }, { valid: true, trivial: false }, { valid: true, trivial: false }]).passed).toEqual([true, false, true]);
+    // With only one other vouching file, the rejection stands: a false negative, never a false pass.
+    expect(decideTrials([[true, false], [true, false]]).passed).toEqual([false, false]);
+  });
+
   test('weak tests that accept a wrong solution do not verify it when trusted tests reject it', () => {
     // trial 0: right solution, good tests; trial 1: buggy solution, weak tests (accept both); trial 2: right, good tests.
     const accepts = [
@@ -30,15 +63,6 @@ describe('trial decisions from the pass matrix', () => {
     expect(decision.passed).toEqual([true, false, true]);
     expect(decision.weakTests).toEqual([false, true, false]);
     expect(decision.refutedBy[1]).toEqual([0, 2]);
-  });
-
-  test('broken tests that accept nothing are not trusted, so they refute nobody', () => {
-    const accepts = [
-      [true, false, true],
-      [true, false, true],
-      [true, false, true],
-    ];
-    expect(decideTrials(accepts).passed).toEqual([true, false, true]);
   });
 
   test('a lone trial passing its own tests passes; unknown cross results (null) refute nothing', () => {

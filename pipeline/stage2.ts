@@ -59,7 +59,7 @@ function malformed(reason: string): Verdict {
 }
 
 /** Opens the sandbox and two verifiers on it: with coverage for each trial's own tests, without for cross-checks. */
-async function openCodeVerifiers(context: StageContext): Promise<{ own: ReturnType<typeof createCodeVerifier>; cross: ReturnType<typeof createCodeVerifier>; backend: string; close(): Promise<void> }> {
+async function openCodeVerifiers(context: StageContext): Promise<{ own: ReturnType<typeof createCodeVerifier>; cross: ReturnType<typeof createCodeVerifier>; inspector: PythonInspector; backend: string; close(): Promise<void> }> {
   const settings = context.loaded.config.sandbox;
   const chosen = await chooseBackend(settings.backend, settings.docker_hosts.length > 0 ? { dockerHosts: settings.docker_hosts } : {});
   const sandbox: Sandbox = await chosen.backend.open({ concurrency: settings.concurrency, ...(settings.docker_hosts.length > 0 ? { dockerHosts: settings.docker_hosts } : {}) });
@@ -68,6 +68,7 @@ async function openCodeVerifiers(context: StageContext): Promise<{ own: ReturnTy
   return {
     own: createCodeVerifier({ sandbox, inspector, limits, coverage: settings.coverage }),
     cross: createCodeVerifier({ sandbox, inspector, limits }),
+    inspector,
     backend: chosen.backend.name,
     async close() {
       await sandbox.close().catch(() => {});
@@ -76,18 +77,54 @@ async function openCodeVerifiers(context: StageContext): Promise<{ own: ReturnTy
   };
 }
 
+/** What one trial's tests showed beyond its own run. */
+export interface TestFacts {
+  /** The tests parse and hold tests: their rejections count. */
+  readonly valid: boolean;
+  /** The tests accepted a placeholder solution whose every call returns a value that matches nothing: they check nothing. */
+  readonly trivial: boolean;
+}
+
 /**
- * Decides a question's trials from the pass matrix: `accepts[i][j]` when solution i passes the tests of trial j (the
- * diagonal is each trial's own run). Tests that accept some solution are trusted; a solution passes when its own tests
- * pass and no trusted test of another trial rejects it; tests that accepted a rejected solution are weak.
+ * Decides a question's trials from the pass matrix, where `accepts[i][j]` says whether solution i passed the tests of
+ * trial j (the diagonal is each trial's own run; null: not run). A test file vouches for the solutions it accepts when
+ * it is valid, not trivial and accepts at least one solution (a file rejecting everything may be broken). Solution i passes when its own tests pass, at least one such file accepts
+ * it, and no valid non-trivial file of another trial rejects it, unless that rejection is overruled by two other
+ * vouching files that accept it (a broken test file with a wrong expected value is outvoted, never a lone correct one).
+ * Weak tests are trivial ones, or ones that accepted a solution that others refuted.
  */
-export function decideTrials(accepts: readonly (readonly (boolean | null)[])[]): { passed: boolean[]; weakTests: boolean[]; refutedBy: number[][] } {
+export function decideTrials(accepts: readonly (readonly (boolean | null)[])[], facts?: readonly TestFacts[]): { passed: boolean[]; weakTests: boolean[]; refutedBy: number[][] } {
   const n = accepts.length;
-  const trusted = Array.from({ length: n }, (_, j) => accepts.some((row) => row[j] === true));
-  const refutedBy = Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => j).filter((j) => j !== i && trusted[j] && accepts[i]![j] === false));
-  const passed = Array.from({ length: n }, (_, i) => accepts[i]![i] === true && refutedBy[i]!.length === 0);
-  const weakTests = Array.from({ length: n }, (_, j) => accepts.some((row, i) => i !== j && row[j] === true && !passed[i]) || (accepts[j]![j] === true && !passed[j]));
+  const fact = (j: number): TestFacts => facts?.[j] ?? { valid: true, trivial: false };
+  const vouches = Array.from({ length: n }, (_, j) => fact(j).valid && !fact(j).trivial && accepts.some((row) => row[j] === true));
+  const acceptors = (i: number) => Array.from({ length: n }, (_, j) => j).filter((j) => vouches[j] && accepts[i]![j] === true);
+  const refutedBy = Array.from({ length: n }, (_, i) =>
+    Array.from({ length: n }, (_, j) => j).filter((j) => j !== i && fact(j).valid && !fact(j).trivial && accepts[i]![j] === false && acceptors(i).filter((k) => k !== j).length < 2),
+  );
+  const passed = Array.from({ length: n }, (_, i) => accepts[i]![i] === true && acceptors(i).length > 0 && refutedBy[i]!.length === 0);
+  const weakTests = Array.from({ length: n }, (_, j) => fact(j).valid && (fact(j).trivial || accepts.some((row, i) => row[j] === true && !passed[i] && refutedBy[i]!.length > 0)));
   return { passed, weakTests, refutedBy };
+}
+
+/** A solution module that defines every name the tests import as a placeholder matching nothing (calls, attributes). */
+export function placeholderSolution(names: readonly string[]): string {
+  return [
+    'class _Placeholder:',
+    '    """Stands in for every name the tests import: each call or attribute gives another placeholder."""',
+    '',
+    '    def __init__(self, *args, **kwargs):',
+    '        pass',
+    '',
+    '    def __call__(self, *args, **kwargs):',
+    '        return _Placeholder()',
+    '',
+    '    def __getattr__(self, name):',
+    '        return _Placeholder()',
+    '',
+    '',
+    ...names.map((name) => `${name} = _Placeholder`),
+    '',
+  ].join('\n');
 }
 
 /**
@@ -150,7 +187,17 @@ export async function runStage2(context: StageContext): Promise<Stage2Summary> {
             ),
           );
         }
-        const decision = decideTrials(accepts);
+        // A placeholder solution shows which test files check nothing; tests importing with * name nothing to stand in for.
+        const facts: TestFacts[] = await Promise.all(
+          runs.map(async (trial): Promise<TestFacts> => {
+            if (code === undefined || trial.tests === null || trial.verdict.reason === 'tests-invalid' || trial.verdict.reason === 'no-tests') return { valid: code === undefined, trivial: false };
+            const names = (await code.inspector.inspect(trial.tests, '')).tests.importsFromSolution;
+            if (names.length === 0) return { valid: true, trivial: false };
+            const verdict = (await code.cross.check(placeholderSolution(names), trial.tests, signal)).verdict;
+            return { valid: true, trivial: verdict.status === 'pass' };
+          }),
+        );
+        const decision = decideTrials(accepts, facts);
         const coverageOf = (trial: TrialRun) => (typeof trial.verdict.details.coverage === 'number' ? trial.verdict.details.coverage : null);
         const trialLines = runs.map((trial, position) => ({
           question_id: question.id,
@@ -160,7 +207,7 @@ export async function runStage2(context: StageContext): Promise<Stage2Summary> {
           tests: trial.tests,
           verdict: trial.verdict,
           passed: decision.passed[position]!,
-          ...(track === 'code' ? { coverage: coverageOf(trial), accepts: accepts[position], refuted_by: decision.refutedBy[position], weak_tests: decision.weakTests[position] } : {}),
+          ...(track === 'code' ? { coverage: coverageOf(trial), accepts: accepts[position], tests_trivial: facts[position]!.trivial, refuted_by: decision.refutedBy[position], weak_tests: decision.weakTests[position] } : {}),
         }));
         const passSequence = runs.map((_, position) => (decision.passed[position] ? 1 : 0) as 0 | 1);
         const passes = passSequence.reduce<number>((sum, value) => sum + value, 0);

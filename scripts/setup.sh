@@ -10,8 +10,10 @@ say() { [ $quiet = 1 ] || echo "setup: $*"; }
 
 # System packages: python3 runs the notebook baseline in `pnpm bench` and the Python-compatibility tests;
 # python3-sympy: `veridata verify math --checker sympy|both`; bubblewrap, docker.io and mmdebstrap: the code sandboxes
-# and their offline image; python3-pytest(-cov): the bare-pytest baseline of `pnpm bench sandbox`.
+# and their offline image; python3-pytest(-cov): the bare-pytest baseline of `pnpm bench sandbox`; chromium: the
+# test that renders the pipeline's report.html headless (VERIDATA_SKIP_CHROMIUM=1 leaves it out of a demo-only setup).
 apt_packages=(python3 python3-sympy python3-pytest python3-pytest-cov bubblewrap docker.io mmdebstrap)
+[ "${VERIDATA_SKIP_CHROMIUM:-0}" = 1 ] || apt_packages+=(chromium)
 missing=()
 for package in "${apt_packages[@]}"; do
   dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")

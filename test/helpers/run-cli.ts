@@ -2,6 +2,8 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
+/** tsx's loader by absolute URL, so the CLI starts from any working directory (a bare `tsx` resolves from the cwd). */
+export const TSX_LOADER = import.meta.resolve('tsx');
 
 export interface CliResult {
   code: number | null;
@@ -13,7 +15,7 @@ export interface CliResult {
 /** Runs the real CLI (`pnpm veridata` without pnpm's start-up) in a child process. */
 export function runCli(args: readonly string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', `${root}/src/cli/bin.ts`, ...args], {
+    const child = spawn(process.execPath, ['--import', TSX_LOADER, `${root}/src/cli/bin.ts`, ...args], {
       cwd: options.cwd ?? root,
       env: { ...process.env, ...options.env },
       stdio: ['ignore', 'pipe', 'pipe'],
