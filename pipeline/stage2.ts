@@ -93,7 +93,7 @@ export interface TestFacts {
  * vouching files that accept it (a broken test file with a wrong expected value is outvoted, never a lone correct one).
  * Weak tests are trivial ones, or ones that accepted a solution that others refuted.
  */
-export function decideTrials(accepts: readonly (readonly (boolean | null)[])[], facts?: readonly TestFacts[]): { passed: boolean[]; weakTests: boolean[]; refutedBy: number[][] } {
+export function decideTrials(accepts: readonly (readonly (boolean | null)[])[], facts?: readonly TestFacts[]): { passed: boolean[]; weakTests: boolean[]; refutedBy: number[][]; vouchedBy: number[][] } {
   const n = accepts.length;
   const fact = (j: number): TestFacts => facts?.[j] ?? { valid: true, trivial: false };
   const vouches = Array.from({ length: n }, (_, j) => fact(j).valid && !fact(j).trivial && accepts.some((row) => row[j] === true));
@@ -103,7 +103,7 @@ export function decideTrials(accepts: readonly (readonly (boolean | null)[])[], 
   );
   const passed = Array.from({ length: n }, (_, i) => accepts[i]![i] === true && acceptors(i).length > 0 && refutedBy[i]!.length === 0);
   const weakTests = Array.from({ length: n }, (_, j) => fact(j).valid && (fact(j).trivial || accepts.some((row, i) => row[j] === true && !passed[i] && refutedBy[i]!.length > 0)));
-  return { passed, weakTests, refutedBy };
+  return { passed, weakTests, refutedBy, vouchedBy: Array.from({ length: n }, (_, i) => acceptors(i)) };
 }
 
 /** A solution module that defines every name the tests import as a placeholder matching nothing (calls, attributes). */
@@ -220,10 +220,12 @@ export async function runStage2(context: StageContext): Promise<Stage2Summary> {
             .map((trial, position) => ({ trial, position }))
             .filter(({ position }) => decision.passed[position])
             .sort((a, b) => Number(decision.weakTests[a.position]) - Number(decision.weakTests[b.position]) || (coverageOf(b.trial) ?? -1) - (coverageOf(a.trial) ?? -1) || a.trial.index - b.trial.index)[0]!;
+          // The triplet's tests are the chosen trial's own, unless they are weak: then a strong file that accepted it.
+          const testsFrom = decision.weakTests[chosen.position] ? (decision.vouchedBy[chosen.position]!.find((j) => !decision.weakTests[j]) ?? chosen.position) : chosen.position;
           tripletLine = `${JSON.stringify({
             ...base,
             solution: chosen.trial.solution,
-            ...(track === 'code' ? { tests: chosen.trial.tests, coverage: coverageOf(chosen.trial) } : {}),
+            ...(track === 'code' ? { tests: runs[testsFrom]!.tests, tests_trial: runs[testsFrom]!.index, coverage: coverageOf(chosen.trial) } : {}),
             pass_sequence: passSequence,
             self_pass_sequence: runs.map((trial) => (trial.verdict.status === 'pass' ? 1 : 0)),
             pass_trial_num: passes,
