@@ -44,6 +44,20 @@ function trackFlag(value: string | undefined): Track | undefined {
 
 const runners = { 1: runStage1, 2: runStage2, 3: runStage3 } as const;
 
+/** One line per summary: its plain figures, and the counts of its nested tallies, for a person reading a terminal. */
+function describe(summary: unknown): string {
+  const parts: string[] = [];
+  for (const [key, value] of Object.entries(summary as Record<string, unknown>)) {
+    if (key === 'track') continue;
+    if (typeof value === 'number') parts.push(`${key} ${Number.isInteger(value) ? value : value.toFixed(4)}`);
+    else if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+      const inner = Object.entries(value as Record<string, unknown>).filter(([, item]) => typeof item === 'number');
+      if (inner.length > 0 && inner.length <= 8) parts.push(`${key} {${inner.map(([name, item]) => `${name} ${item}`).join(', ')}}`);
+    }
+  }
+  return parts.join('; ');
+}
+
 /** `veridata stage <1|2|3>`: one stage of the pipeline, for every track of the config (or `--track`). */
 export function makeStageCommand(): Command {
   return new Command('stage')
@@ -73,7 +87,7 @@ export function makeStageCommand(): Command {
         });
         summaries.push(summary);
       }
-      printSummary(summaries.map((summary) => [`stage ${n} ${(summary as { track: string }).track}`, JSON.stringify(summary)] as [string, string]), { stage: Number(n), tracks: summaries }, { json: flags.json === true });
+      printSummary(summaries.map((summary) => [`stage ${n} ${(summary as { track: string }).track}`, describe(summary)] as [string, string]), { stage: Number(n), tracks: summaries }, { json: flags.json === true });
     });
 }
 
@@ -91,7 +105,7 @@ export function makeMergeCommand(): Command {
       const loaded = await loadConfig(flags);
       const summaries = [];
       for (const track of tracksOf(loaded, trackFlag(flags.track))) summaries.push(await mergeShards({ loaded, track }, Number(flags.stage) as 1 | 2 | 3));
-      printSummary(summaries.map((summary) => [`merged ${summary.track}`, JSON.stringify(summary)] as [string, string]), { merged: summaries }, { json: flags.json === true });
+      printSummary(summaries.map((summary) => [`merged ${summary.track}`, describe(summary)] as [string, string]), { merged: summaries }, { json: flags.json === true });
     });
 }
 
