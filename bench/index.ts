@@ -9,6 +9,7 @@ const benches: Record<string, () => BenchFigure[] | Promise<BenchFigure[]>> = {
   'verify-math-sympy': benchVerifyMathSympy,
   curate: () => import('./curate.js').then((module) => module.benchCurate()),
   sandbox: () => import('./sandbox.js').then((module) => module.benchSandbox()),
+  llm: () => import('./llm.js').then((module) => module.benchLlm()),
 };
 
 const filter = process.argv[2];

@@ -7,6 +7,7 @@ import { type Checkpoint, type CheckpointHeader, openCheckpoint } from '../src/c
 import { readJsonlLines } from '../src/core/io/read-jsonl.js';
 import { mapConcurrent } from '../src/core/pool/map-concurrent.js';
 import { type Progress, silentProgress } from '../src/core/progress.js';
+import { withChildSignal } from '../src/core/signals.js';
 import type { RunConfig } from '../src/core/schemas/run-config.js';
 import { createBudget } from '../src/llm/budget.js';
 import { openResponseCache, type ResponseCache } from '../src/llm/cache.js';
@@ -171,7 +172,7 @@ export async function runRecords<T extends { id: string }>(options: {
   }
   let processed = 0;
   let lastFlush = performance.now();
-  const results = mapConcurrent(remaining(), options.concurrency, async (record, _index, signal) => ({ id: record.id, texts: await options.process(record, signal) }), {
+  const results = mapConcurrent(remaining(), options.concurrency, (record, _index, shared) => withChildSignal(shared, async (signal) => ({ id: record.id, texts: await options.process(record, signal) })), {
     buffer: options.concurrency * 4,
     ...(options.signal ? { signal: options.signal } : {}),
   });

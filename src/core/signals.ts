@@ -85,3 +85,20 @@ export async function withInterruptHandling<T>(fn: (signal: AbortSignal) => Prom
     interrupt.dispose();
   }
 }
+
+/**
+ * Runs `fn` with a signal of its own that aborts when `parent` does. HTTP clients add an abort listener per request
+ * and never remove it; on one long-lived shared signal those pile up (each add scans them all), so every unit of work
+ * gets a child signal whose listeners go away with it, and the one listener on the parent is removed at the end.
+ */
+export async function withChildSignal<T>(parent: AbortSignal, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const child = new AbortController();
+  if (parent.aborted) child.abort(parent.reason);
+  const forward = () => child.abort(parent.reason);
+  parent.addEventListener('abort', forward, { once: true });
+  try {
+    return await fn(child.signal);
+  } finally {
+    parent.removeEventListener('abort', forward);
+  }
+}

@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { InputUnreadableError, InvalidOptionError, ResumeMismatchError } from '../core/errors.js';
 import { type Checkpoint, openCheckpoint } from '../core/io/checkpoint.js';
 import { createReadStats } from '../core/io/read-jsonl.js';
+import { withChildSignal } from '../core/signals.js';
 import { mapConcurrent } from '../core/pool/map-concurrent.js';
 import { type Progress, silentProgress } from '../core/progress.js';
 import type { FieldOverrides } from '../core/schemas/aliases.js';
@@ -204,7 +205,7 @@ export async function runGeneration(options: GenerationRunOptions): Promise<Gene
     { role: 'user', content: problem.prompt },
   ];
 
-  const processProblem = async (problem: InputProblem, _index: number, signal: AbortSignal) => {
+  const processProblem = (problem: InputProblem, _index: number, shared: AbortSignal) => withChildSignal(shared, async (signal) => {
     const { samples, failed } = await sampler.sample(problem.id, messagesOf(problem), config.responses_per_problem, signal);
     const scored = await Promise.all(
       samples.map(async (sample): Promise<ScoredSample> => {
@@ -215,7 +216,7 @@ export async function runGeneration(options: GenerationRunOptions): Promise<Gene
       }),
     );
     return { problem, scored, failed };
-  };
+  });
 
   let lastFlush = performance.now();
   const flush = async () => {
