@@ -4,7 +4,7 @@ import { readJsonlLines } from '../src/core/io/read-jsonl.js';
 import { AtomicFile } from '../src/core/io/write-jsonl.js';
 import type { Verdict } from '../src/core/schemas/verdict.js';
 import type { ChatMessage } from '../src/llm/chat-client.js';
-import { parseDuration, parseSize } from '../src/cli/commands/verify-code.js';
+import { MIN_MEMORY_BYTES, parseDuration, parseSize } from '../src/core/units.js';
 import { chooseBackend } from '../sandbox/index.js';
 import type { Sandbox } from '../sandbox/backend.js';
 import { createPythonInspector, type PythonInspector } from '../verifiers/code/python-inspector.js';
@@ -64,7 +64,7 @@ async function openCodeVerifiers(context: StageContext): Promise<{ own: ReturnTy
   const chosen = await chooseBackend(settings.backend, settings.docker_hosts.length > 0 ? { dockerHosts: settings.docker_hosts } : {});
   const sandbox: Sandbox = await chosen.backend.open({ concurrency: settings.concurrency, ...(settings.docker_hosts.length > 0 ? { dockerHosts: settings.docker_hosts } : {}) });
   const inspector: PythonInspector = createPythonInspector();
-  const limits = { cpuMs: parseDuration('sandbox.timeout', settings.timeout), memoryBytes: parseSize('--memory', settings.memory) };
+  const limits = { cpuMs: parseDuration('sandbox.timeout', settings.timeout), memoryBytes: parseSize('sandbox.memory', settings.memory, MIN_MEMORY_BYTES) };
   return {
     own: createCodeVerifier({ sandbox, inspector, limits, coverage: settings.coverage }),
     cross: createCodeVerifier({ sandbox, inspector, limits }),

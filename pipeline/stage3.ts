@@ -7,7 +7,7 @@ import { exportFormats } from '../src/curation/export/formats/index.js';
 import { runExport } from '../src/curation/export/run-export.js';
 import { PairRulesOptions } from '../src/curation/pairs/pair-rules.js';
 import { runGeneration, type GenerationSummary } from '../src/generation/run-generation.js';
-import { parseDuration, parseSize } from '../src/cli/commands/verify-code.js';
+import { MIN_MEMORY_BYTES, parseDuration, parseSize } from '../src/core/units.js';
 import { runConfigFor } from './config.js';
 import { section } from './extract.js';
 import { fillPrompt } from './prompts.js';
@@ -129,7 +129,7 @@ export async function runStage3(context: StageContext): Promise<Stage3Summary> {
     verifiers: {
       sandbox: settings.backend,
       concurrency: settings.concurrency,
-      limits: { cpuMs: parseDuration('sandbox.timeout', settings.timeout), memoryBytes: parseSize('--memory', settings.memory) },
+      limits: { cpuMs: parseDuration('sandbox.timeout', settings.timeout), memoryBytes: parseSize('sandbox.memory', settings.memory, MIN_MEMORY_BYTES) },
       ...(settings.docker_hosts.length > 0 ? { dockerHosts: settings.docker_hosts } : {}),
     },
     ...(context.signal ? { signal: context.signal } : {}),

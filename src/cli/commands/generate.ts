@@ -9,7 +9,7 @@ import { resolveRunConfig } from '../../generation/run-settings.js';
 import { SANDBOX_CHOICES } from '../../../sandbox/index.js';
 import { integerFlag, numberFlag, parseOptions } from '../options.js';
 import { printSummary } from '../print.js';
-import { parseDuration, parseSize } from './verify-code.js';
+import { MIN_MEMORY_BYTES, parseDuration, parseSize } from '../../core/units.js';
 
 interface GenerateFlags {
   config?: string;
@@ -168,7 +168,7 @@ export function makeGenerateCommand(mode: GenerationMode): Command {
         verifiers: {
           sandbox: flags.sandbox,
           unsafeNoSandbox: flags.unsafeNoSandbox === true,
-          limits: { cpuMs: parseDuration('--timeout', flags.timeout), memoryBytes: parseSize('--memory', flags.memory) },
+          limits: { cpuMs: parseDuration('--timeout', flags.timeout), memoryBytes: parseSize('--memory', flags.memory, MIN_MEMORY_BYTES) },
           onSandbox: (name) => {
             if (name === 'unsafe-host') process.stderr.write('WARNING: --unsafe-no-sandbox: generated code runs on this machine as you, with no isolation.\n');
           },

@@ -12,6 +12,7 @@ import { chooseBackend, SANDBOX_CHOICES, type SandboxLimits } from '../../../san
 import { CODE_VERIFIER } from '../../../verifiers/code/decide-code-verdict.js';
 import { createPythonInspector } from '../../../verifiers/code/python-inspector.js';
 import { createCodeVerifier } from '../../../verifiers/code/pytest-verifier.js';
+import { MIN_MEMORY_BYTES, parseDuration, parseSize } from '../../core/units.js';
 import { integerFlag } from '../options.js';
 import { printSummary } from '../print.js';
 import { skipFirst, withVerdict } from './verify-math.js';
@@ -207,32 +208,6 @@ export async function runVerifyCode(options: VerifyCodeRunOptions): Promise<Veri
   return summary;
 }
 
-const MAX_DURATION_MS = 24 * 60 * 60 * 1000;
-const MAX_SIZE_BYTES = 1024 ** 4;
-
-/** `10s`, `500ms`, `2m` or plain seconds -> milliseconds. */
-export function parseDuration(flag: string, text: string): number {
-  const match = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(text.trim());
-  if (match === null) throw new InvalidOptionError(flag, `expected a duration like 10s, 500ms or 2m, got "${text}"`);
-  const value = Number(match[1]) * (match[2] === 'ms' ? 1 : match[2] === 'm' ? 60_000 : 1000);
-  if (!(value >= 1)) throw new InvalidOptionError(flag, `must be at least 1ms, got "${text}"`);
-  // Timers past 2^31 ms fire at once in Node; a day is longer than any test run should take.
-  if (value > MAX_DURATION_MS) throw new InvalidOptionError(flag, `must be at most 24h (1440m), got "${text}"`);
-  return Math.round(value);
-}
-
-/** `512m`, `1g`, `64k` or plain bytes -> bytes. */
-export function parseSize(flag: string, text: string): number {
-  const match = /^(\d+(?:\.\d+)?)(?:([kmg])i?)?b?$/i.exec(text.trim());
-  if (match === null) throw new InvalidOptionError(flag, `expected a size like 512m, 1g or 65536, got "${text}"`);
-  const unit = { k: 1024, m: 1024 ** 2, g: 1024 ** 3 }[(match[2] ?? '').toLowerCase() as 'k' | 'm' | 'g'] ?? 1;
-  const value = Math.round(Number(match[1]) * unit);
-  if (value < 16 * 1024 * 1024 && flag === '--memory') throw new InvalidOptionError(flag, `must be at least 16m (python3 alone needs that), got "${text}"`);
-  if (value < 1) throw new InvalidOptionError(flag, `must be positive, got "${text}"`);
-  if (value > MAX_SIZE_BYTES) throw new InvalidOptionError(flag, `must be at most 1024g, got "${text}"`);
-  return value;
-}
-
 interface VerifyCodeFlags {
   in?: string;
   out?: string;
@@ -303,7 +278,7 @@ export function makeVerifyCodeCommand(): Command {
       const limits: Partial<SandboxLimits> = {
         cpuMs: parseDuration('--timeout', flags.timeout),
         ...(flags.wallTimeout === undefined ? {} : { wallMs: parseDuration('--wall-timeout', flags.wallTimeout) }),
-        memoryBytes: parseSize('--memory', flags.memory),
+        memoryBytes: parseSize('--memory', flags.memory, MIN_MEMORY_BYTES),
         processes: integerFlag('--processes', flags.processes, 1),
         diskBytes: parseSize('--disk', flags.disk),
         outputBytes: parseSize('--output', flags.output),

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { InvalidOptionError } from '../../core/errors.js';
-import { parseDuration, parseSize } from './verify-code.js';
+import { InvalidOptionError } from './errors.js';
+import { MIN_MEMORY_BYTES, parseDuration, parseSize } from './units.js';
 
 const errorOf = (run: () => unknown): InvalidOptionError => {
   try {
@@ -110,10 +110,10 @@ describe('parseSize', () => {
   });
 
   test('--memory must be at least 16m; other sizes may be smaller', () => {
-    expect(parseSize('--memory', '16m')).toBe(16 * MiB);
-    expect(parseSize('--memory', `${16 * MiB}`)).toBe(16 * MiB);
+    expect(parseSize('--memory', '16m', MIN_MEMORY_BYTES)).toBe(16 * MiB);
+    expect(parseSize('--memory', `${16 * MiB}`, MIN_MEMORY_BYTES)).toBe(16 * MiB);
     for (const text of ['15m', `${16 * MiB - 1}`, '0', '1k']) {
-      expect(errorOf(() => parseSize('--memory', text)).message).toBe(`--memory: must be at least 16m (python3 alone needs that), got "${text}"`);
+      expect(errorOf(() => parseSize('--memory', text, MIN_MEMORY_BYTES)).message).toBe(`--memory: must be at least 16m (python3 alone needs that), got "${text}"`);
     }
     expect(parseSize('--disk', '15m')).toBe(15 * MiB);
     expect(parseSize('--output', '1k')).toBe(1024);
