@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
-import { parse } from 'yaml';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
 import { InvalidConfigError } from '../src/core/errors.js';
 import type { ModelConfig } from '../src/core/schemas/run-config.js';
@@ -40,21 +41,48 @@ const MathItem = MathStages.extend({
 });
 const Fixtures = <T extends z.ZodType>(item: T) => z.strictObject({ items: z.array(item) });
 
-/** Where the fixtures live, relative to the repository. */
-const FIXTURE_FILES = { code: new URL('../seeds/demo/code-fixtures.yaml', import.meta.url), math: new URL('../seeds/demo/math-fixtures.yaml', import.meta.url) };
+/** The fixture schemas, for scripts/check-demo-fixtures.ts. */
+export const FixtureSchemas = { code: Fixtures(CodeItem), math: Fixtures(MathItem) };
+export type CodeFixture = z.output<typeof CodeItem>;
+export type MathFixture = z.output<typeof MathItem>;
+
+/** Where the fixtures live: every *.yaml file of seeds/demo/code/ and seeds/demo/math/, in name order. */
+const FIXTURE_DIRECTORIES = { code: new URL('../seeds/demo/code/', import.meta.url), math: new URL('../seeds/demo/math/', import.meta.url) };
+
+export function fixtureFiles(track: 'code' | 'math'): string[] {
+  const directory = fileURLToPath(FIXTURE_DIRECTORIES[track]);
+  if (!existsSync(directory)) return [];
+  return readdirSync(directory)
+    .filter((name) => name.endsWith('.yaml'))
+    .sort()
+    .map((name) => join(directory, name));
+}
 
 /** Whether a pipeline config is the demo's: every model an authored-fixture model replayed from the cache. */
 export function usesFixtures(loaded: LoadedPipeline): boolean {
   return Object.values(loaded.config.models).flat().every((model) => (model as ModelConfig | undefined)?.id.startsWith(FIXTURE_PREFIX) ?? true);
 }
 
-function readFixtures<T extends z.ZodType>(url: URL, schema: T): z.output<T>[] {
-  const parsed = Fixtures(schema).safeParse(parse(readFileSync(url, 'utf8')));
+/** The items of one fixture file; a bad one is INVALID_CONFIG naming the file, line and key. */
+export function readFixtureFile<T extends z.ZodType>(path: string, schema: T): z.output<T>[] {
+  const lines = new LineCounter();
+  const document = parseDocument(readFileSync(path, 'utf8'), { prettyErrors: true, lineCounter: lines });
+  if (document.errors.length > 0) {
+    const error = document.errors[0]!;
+    throw new InvalidConfigError(path, error.linePos?.[0]?.line, 'yaml', error.message.split('\n')[0]!);
+  }
+  const parsed = Fixtures(schema).safeParse(document.toJS());
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    throw new InvalidConfigError(url.pathname, undefined, issue.path.join('.'), issue.message);
+    const node = document.getIn(issue.path as (string | number)[], true) as { range?: [number, number] } | undefined;
+    const line = node?.range === undefined ? undefined : lines.linePos(node.range[0]).line;
+    throw new InvalidConfigError(path, line, issue.path.join('.'), issue.message);
   }
   return parsed.data.items as z.output<T>[];
+}
+
+function readFixtures<T extends z.ZodType>(track: 'code' | 'math', schema: T): { file: string; item: z.output<T> }[] {
+  return fixtureFiles(track).flatMap((file) => readFixtureFile(file, schema).map((item) => ({ file, item })));
 }
 
 function readSeeds<T>(path: string, schema: z.ZodType<T>): Map<string, T> {
@@ -97,9 +125,9 @@ export async function buildDemoCache(loaded: LoadedPipeline): Promise<{ path: st
     if (config.code !== undefined) {
       const seeds = new Map<string, { seed: string; mode: string }>();
       for (const entry of config.code.seeds) for (const [id, seed] of readSeeds(resolve(loaded.directory, entry.path), CodeSeed)) seeds.set(id, { seed: seed.seed, mode: entry.mode });
-      for (const item of readFixtures(FIXTURE_FILES.code, CodeItem)) {
+      for (const { file, item } of readFixtures('code', CodeItem)) {
         const seed = seeds.get(item.seed);
-        if (seed === undefined) throw new InvalidConfigError(FIXTURE_FILES.code.pathname, undefined, `items.${item.seed}`, `no seed "${item.seed}" in the code seed files`);
+        if (seed === undefined) throw new InvalidConfigError(file, undefined, `items.${item.seed}`, `no seed "${item.seed}" in the code seed files`);
         const reply = item.raw ?? `<|Question Begin|>\n${item.question}\n<|Question End|>`;
         put(config.models.questions, item.seed, questionPrompt(seed.mode, seed.seed), 0, reply);
         const extracted = extractQuestion(reply);
@@ -123,9 +151,9 @@ export async function buildDemoCache(loaded: LoadedPipeline): Promise<{ path: st
       const seeds = new Map<string, z.infer<typeof MathSeed>>();
       for (const file of config.math.seeds) for (const [id, seed] of readSeeds(resolve(loaded.directory, file), MathSeed)) seeds.set(id, seed);
       const responders = config.models.responses ?? solutions;
-      for (const item of readFixtures(FIXTURE_FILES.math, MathItem)) {
+      for (const { file, item } of readFixtures('math', MathItem)) {
         const seed = seeds.get(item.seed);
-        if (seed === undefined) throw new InvalidConfigError(FIXTURE_FILES.math.pathname, undefined, `items.${item.seed}`, `no seed "${item.seed}" in the math seed files`);
+        if (seed === undefined) throw new InvalidConfigError(file, undefined, `items.${item.seed}`, `no seed "${item.seed}" in the math seed files`);
         item.trials.forEach((reply, index) => put(solutions, seed.id, mathSolutionPrompt(seed.prompt), index, reply));
         item.responses.forEach((reply, index) => put(responders, seed.id, [{ role: 'user', content: seed.prompt }], index, reply));
         const written = item.synthesized;
@@ -150,7 +178,7 @@ export async function buildDemoCache(loaded: LoadedPipeline): Promise<{ path: st
 /** A hash of everything the demo cache is compiled from: fixtures, seeds, prompts and the config. */
 function fixturesHash(loaded: LoadedPipeline): string {
   const hash = createHash('sha256').update(JSON.stringify({ ...loaded.config, output_dir: null }));
-  for (const url of Object.values(FIXTURE_FILES)) if (existsSync(url)) hash.update(readFileSync(url));
+  for (const file of [...fixtureFiles('code'), ...fixtureFiles('math')]) hash.update(file.slice(file.lastIndexOf('/'))).update(readFileSync(file));
   const seedFiles = [...(loaded.config.code?.seeds.map((entry) => entry.path) ?? []), ...(loaded.config.math?.seeds ?? [])];
   for (const file of seedFiles) hash.update(readFileSync(resolve(loaded.directory, file)));
   const prompts = new URL('../seeds/prompts/', import.meta.url);
