@@ -91,7 +91,10 @@ export function createCompletionCaller(options: CompletionCallerOptions) {
   const limit = pLimit(options.concurrency);
   const keyOf = sampleCacheKey;
 
-  const buy = async (target: ModelTarget, messages: readonly ChatMessage[], seed: number, run: number[], context: SampleContext): Promise<Sample[]> => {
+  // Cache off: no key is ever needed, and hashing the messages is most of a cache's CPU per request.
+  const caching = options.cache.mode !== 'off';
+
+  const buy = async (target: ModelTarget, messages: readonly ChatMessage[], seed: number, run: number[], keys: ReadonlyMap<number, string>, context: SampleContext): Promise<Sample[]> => {
     const { signal } = context;
     const reservation = options.budget.reserve(worstCaseUsd(target.price, { promptTokens: promptTokenBound(messages), maxTokens: target.config.max_tokens, samples: run.length }));
     const started = performance.now();
@@ -135,7 +138,7 @@ export function createCompletionCaller(options: CompletionCallerOptions) {
     reservation.settle(paid);
     const spent = paid ?? 0;
     if (spent > 0) options.onSpend?.(spent);
-    options.cache.putMany(samples.map((sample) => [keyOf(target, messages, seed, sample.index), sample.response] as const));
+    if (caching) options.cache.putMany(samples.map((sample) => [keys.get(sample.index) ?? keyOf(target, messages, seed, sample.index), sample.response] as const));
     for (const sample of samples) {
       options.onTiming?.({ problemId: context.problemId, index: sample.index, model: target.config.id, cached: false, latencyMs, retries: result.retried.length, paidUsd: sample.costUsd ?? 0 });
     }
@@ -151,8 +154,15 @@ export function createCompletionCaller(options: CompletionCallerOptions) {
     async samples(target: ModelTarget, messages: readonly ChatMessage[], seed: number, indices: readonly number[], context: SampleContext = {}): Promise<Sample[]> {
       const found: Sample[] = [];
       const missing: number[] = [];
+      const keys = new Map<number, string>();
       for (const index of indices) {
-        const response = options.cache.lookup(keyOf(target, messages, seed, index), target.config.id);
+        if (!caching) {
+          missing.push(index);
+          continue;
+        }
+        const key = keyOf(target, messages, seed, index);
+        keys.set(index, key);
+        const response = options.cache.lookup(key, target.config.id);
         if (response === undefined) {
           missing.push(index);
           continue;
@@ -160,7 +170,7 @@ export function createCompletionCaller(options: CompletionCallerOptions) {
         found.push({ index, model: response.model, response, ...costOf({ ...response.usage, providerCostUsd: response.usage.costUsd }, target.price) });
         options.onTiming?.({ problemId: context.problemId, index, model: target.config.id, cached: true, latencyMs: null, retries: 0, paidUsd: 0 });
       }
-      const bought = await Promise.all(runsOf(missing).map((run) => limit(() => buy(target, messages, seed, run, context))));
+      const bought = await Promise.all(runsOf(missing).map((run) => limit(() => buy(target, messages, seed, run, keys, context))));
       return [...found, ...bought.flat()].sort((a, b) => a.index - b.index);
     },
   };

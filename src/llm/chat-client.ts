@@ -2,6 +2,7 @@ import OpenAI from 'openai';
 import { VeridataError } from '../core/errors.js';
 import { backoffMs, type BackoffOptions, defaultBackoff, sleep } from './backoff.js';
 import { classifyBody, classifyError, type Failure } from './classify-failure.js';
+import { createHttpFetch } from './http-fetch.js';
 import { type EndpointProfile, profileQuirks } from './profiles.js';
 import { createRateLimiter, type RateLimiter, type RateLimits } from './rate-limiter.js';
 import { splitReasoning } from './split-reasoning.js';
@@ -95,8 +96,10 @@ export interface ChatClientOptions {
  * `n` fanned out into requests with distinct seeds where the profile has no `n`.
  */
 export function createChatClient(endpoint: EndpointOptions, options: ChatClientOptions = {}) {
+  const http = createHttpFetch();
   const client = new OpenAI({
     baseURL: endpoint.baseURL,
+    fetch: http.fetch,
     // Local servers need none, but the SDK insists on a string.
     apiKey: endpoint.apiKey ?? 'none',
     maxRetries: 0,
@@ -185,6 +188,10 @@ export function createChatClient(endpoint: EndpointOptions, options: ChatClientO
         requests += result.requests;
       }
       return { completions: completions.slice(0, n), requests, retried };
+    },
+    /** Closes the idle keep-alive connections (they never hold the process open). */
+    close(): void {
+      http.close();
     },
     /** The endpoint's model ids (GET /models), for `config validate`. */
     async models(signal?: AbortSignal): Promise<string[]> {
