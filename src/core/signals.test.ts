@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { describe, expect, test, vi } from 'vitest';
 import { InterruptedError } from './errors.js';
-import { createInterruptController, withInterruptHandling } from './signals.js';
+import { createInterruptController, withChildSignal, withInterruptHandling } from './signals.js';
 
 function fakeProcess() {
   const emitter = new EventEmitter();
@@ -67,5 +67,31 @@ describe('withInterruptHandling', () => {
     expect(onForce).toHaveBeenCalledWith('SIGINT');
     interrupt.dispose();
     expect(fake.listeners()).toBe(0);
+  });
+});
+
+describe('withChildSignal', () => {
+  test('every live child aborts with the parent, with its reason; finished children are forgotten', async () => {
+    const parent = new AbortController();
+    const reasons: unknown[] = [];
+    const finished = await withChildSignal(parent.signal, async (signal) => signal.aborted);
+    expect(finished).toBe(false);
+    const running = [1, 2, 3].map(() =>
+      withChildSignal(parent.signal, (signal) => new Promise<void>((resolve) => signal.addEventListener('abort', () => { reasons.push(signal.reason); resolve(); }))),
+    );
+    parent.abort('stop');
+    await Promise.all(running);
+    expect(reasons).toEqual(['stop', 'stop', 'stop']);
+  });
+
+  test('a child of an already aborted parent starts aborted', async () => {
+    const aborted = await withChildSignal(AbortSignal.abort('early'), async (signal) => [signal.aborted, signal.reason]);
+    expect(aborted).toEqual([true, 'early']);
+  });
+
+  test('the child is not aborted when its work ends normally, and errors pass through', async () => {
+    let kept: AbortSignal | undefined;
+    await expect(withChildSignal(new AbortController().signal, async (signal) => { kept = signal; throw new Error('boom'); })).rejects.toThrow('boom');
+    expect(kept?.aborted).toBe(false);
   });
 });
