@@ -84,11 +84,15 @@ async function readEntries(path: string): Promise<{ entries: Entry[]; validBytes
       rest = rest.slice(newline + 1);
       lineNumber += 1;
       validBytes += Buffer.byteLength(text, 'utf8') + 1;
+      let entry: Entry | null;
       try {
-        entries.push(JSON.parse(text) as Entry);
+        entry = JSON.parse(text) as Entry | null;
       } catch {
-        throw new ResumeMismatchError(path, `line ${lineNumber} is not a checkpoint entry`);
+        entry = null;
       }
+      // `null` parses, but reading a field of it would crash.
+      if (entry === null) throw new ResumeMismatchError(path, `line ${lineNumber} is not a checkpoint entry`);
+      entries.push(entry);
     }
   }
   // What follows the last newline is a line cut by a kill: it never counted.
