@@ -122,8 +122,9 @@ export function tracksOf(loaded: LoadedPipeline, requested?: Track): Track[] {
   return loaded.config.tracks ?? Track.options.filter((track) => loaded.config[track] !== undefined);
 }
 
-/** The role's models as a RunConfig for the generation machinery (cache, budget, routing). */
-export function runConfigFor(config: PipelineConfig, models: readonly ModelConfig[], extra: { responses?: number; concurrency?: number } = {}): RunConfig {
+/** The role's models as a RunConfig for the generation machinery (cache, budget, routing); the cache path is relative to the config file. */
+export function runConfigFor(loaded: LoadedPipeline, models: readonly ModelConfig[], extra: { responses?: number; concurrency?: number } = {}): RunConfig {
+  const { config } = loaded;
   return RunConfig.parse({
     endpoints: config.endpoints,
     models,
@@ -131,7 +132,7 @@ export function runConfigFor(config: PipelineConfig, models: readonly ModelConfi
     concurrency: extra.concurrency ?? config.concurrency,
     seed: config.seed,
     ...(config.max_usd === undefined ? {} : { max_usd: config.max_usd }),
-    cache: config.cache,
+    cache: { ...config.cache, path: resolve(loaded.directory, config.cache.path) },
   });
 }
 

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
@@ -11,10 +11,10 @@ import { openResponseCache, type CachedResponse } from '../src/llm/cache.js';
 import { sampleCacheKey } from '../src/llm/cached-completions.js';
 import type { ChatMessage } from '../src/llm/chat-client.js';
 import { routeModel } from '../src/llm/route-model.js';
-import type { LoadedPipeline } from './config.js';
+import { type LoadedPipeline, tracksOf } from './config.js';
 import { extractQuestion } from './extract.js';
 import { CodeSeed, MathSeed } from './records.js';
-import { AGREEMENT_FIRST_INDEX, mathSolutionPrompt, questionPrompt } from './stage1.js';
+import { AGREEMENT_FIRST_INDEX, checkSeedFilesExist, mathSolutionPrompt, questionPrompt } from './stage1.js';
 import { solutionPrompt } from './stage2.js';
 import { completionPrompt, styleConversionPrompt } from './stage3.js';
 
@@ -81,8 +81,11 @@ export function readFixtureFile<T extends z.ZodType>(path: string, schema: T): z
   return parsed.data.items as z.output<T>[];
 }
 
-function readFixtures<T extends z.ZodType>(track: 'code' | 'math', schema: T): { file: string; item: z.output<T> }[] {
-  return fixtureFiles(track).flatMap((file) => readFixtureFile(file, schema).map((item) => ({ file, item })));
+/** The items of a track's fixture files; for code only the files of the given modes (`code/<mode>.yaml`). */
+function readFixtures<T extends z.ZodType>(track: 'code' | 'math', schema: T, modes?: ReadonlySet<string>): { file: string; item: z.output<T> }[] {
+  return fixtureFiles(track)
+    .filter((file) => modes === undefined || modes.has(basename(file, '.yaml')))
+    .flatMap((file) => readFixtureFile(file, schema).map((item) => ({ file, item })));
 }
 
 function readSeeds<T>(path: string, schema: z.ZodType<T>): Map<string, T> {
@@ -125,7 +128,7 @@ export async function buildDemoCache(loaded: LoadedPipeline): Promise<{ path: st
     if (config.code !== undefined) {
       const seeds = new Map<string, { seed: string; mode: string }>();
       for (const entry of config.code.seeds) for (const [id, seed] of readSeeds(resolve(loaded.directory, entry.path), CodeSeed)) seeds.set(id, { seed: seed.seed, mode: entry.mode });
-      for (const { file, item } of readFixtures('code', CodeItem)) {
+      for (const { file, item } of readFixtures('code', CodeItem, new Set(config.code.seeds.map((entry) => entry.mode)))) {
         const seed = seeds.get(item.seed);
         if (seed === undefined) throw new InvalidConfigError(file, undefined, `items.${item.seed}`, `no seed "${item.seed}" in the code seed files`);
         const reply = item.raw ?? `<|Question Begin|>\n${item.question}\n<|Question End|>`;
@@ -191,6 +194,7 @@ function fixturesHash(loaded: LoadedPipeline): string {
 /** Builds the demo cache when a fixture config runs and the cache is missing or older than what it is compiled from. */
 export async function ensureDemoCache(loaded: LoadedPipeline): Promise<boolean> {
   if (!usesFixtures(loaded)) return false;
+  for (const track of tracksOf(loaded)) checkSeedFilesExist(loaded, track);
   const path = resolve(loaded.directory, loaded.config.cache.path);
   const stamp = `${path}.fixtures-hash`;
   const want = fixturesHash(loaded);

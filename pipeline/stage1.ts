@@ -52,17 +52,28 @@ function hashOf(value: unknown): string {
   return createHash('sha256').update(JSON.stringify(value)).digest('hex').slice(0, 16);
 }
 
-/** Checks every seed file before any call: a missing file names the config key; a bad line its file, line and field. */
-async function loadSeeds(context: StageContext): Promise<{ files: { path: string; mode: string; count: number }[]; total: number }> {
-  const { config, file, directory } = context.loaded;
-  const entries = context.track === 'code' ? config.code!.seeds.map((entry) => ({ path: entry.path, mode: entry.mode as string })) : config.math!.seeds.map((path) => ({ path, mode: 'math' }));
-  const files: { path: string; mode: string; count: number }[] = [];
-  for (const [index, entry] of entries.entries()) {
-    const path = resolve(directory, entry.path);
-    const key = context.track === 'code' ? `code.seeds.${index}.path` : `math.seeds.${index}`;
+/** A seed file the config names that does not exist is INPUT_UNREADABLE naming the config key and file. */
+export function checkSeedFilesExist(loaded: StageContext['loaded'], track: 'code' | 'math'): void {
+  const { config, file, directory } = loaded;
+  const paths = track === 'code' ? (config.code?.seeds ?? []).map((entry) => entry.path) : (config.math?.seeds ?? []);
+  for (const [index, relative] of paths.entries()) {
+    const path = resolve(directory, relative);
+    const key = track === 'code' ? `code.seeds.${index}.path` : `math.seeds.${index}`;
     if (!existsSync(path)) {
       throw Object.assign(new InputUnreadableError(shown(path), new Error(`the seed file named by ${key} in ${shown(file)} does not exist`)), { hint: `Fix ${key} in ${shown(file)}, or create the file (seeds/README.md describes the format).` });
     }
+  }
+}
+
+/** Checks every seed file before any call: a missing file names the config key; a bad line its file, line and field. */
+async function loadSeeds(context: StageContext): Promise<{ files: { path: string; mode: string; count: number }[]; total: number }> {
+  const { config, directory } = context.loaded;
+  const entries = context.track === 'code' ? config.code!.seeds.map((entry) => ({ path: entry.path, mode: entry.mode as string })) : config.math!.seeds.map((path) => ({ path, mode: 'math' }));
+  const files: { path: string; mode: string; count: number }[] = [];
+  checkSeedFilesExist(context.loaded, context.track);
+  for (const [index, entry] of entries.entries()) {
+    const path = resolve(directory, entry.path);
+    const key = context.track === 'code' ? `code.seeds.${index}.path` : `math.seeds.${index}`;
     let count = 0;
     for await (const line of readJsonlLines(path)) {
       const parsed = (context.track === 'code' ? CodeSeed : MathSeed).safeParse(line.value);
@@ -125,7 +136,7 @@ export async function runStage1(context: StageContext): Promise<Stage1Summary> {
   const seeds = await loadSeeds(context);
   const perSeed = track === 'code' ? config.code!.questions_per_seed : config.math!.synthesize_per_seed;
   const directory = stageDir(context, 1, context.shard);
-  const runConfig = runConfigFor(config, config.models.questions);
+  const runConfig = runConfigFor(context.loaded, config.models.questions);
   const header = { command: `stage1-${track}`, config: hashOf({ models: runConfig.models, seed: config.seed, perSeed, prompts: seeds.files.map((entry) => entry.mode) }) };
   const checkpoint = await openStageCheckpoint(directory, ['generations.jsonl', 'failures.jsonl'], header);
   const [from, to] = context.shard === undefined ? [0, seeds.total] : shardRange(context.shard, seeds.total);
@@ -230,7 +241,7 @@ async function agreeOnAnswers(context: StageContext, directory: string, candidat
   const { config } = context.loaded;
   const { samples: k, threshold } = config.math!.agreement;
   const total = await checkStageInput(candidates, Question, 'stage 1');
-  const runConfig = runConfigFor(config, config.models.solutions);
+  const runConfig = runConfigFor(context.loaded, config.models.solutions);
   const checkpoint = await openStageCheckpoint(join(directory, 'agreement'), ['agreement.jsonl'], { command: 'stage1-math-agreement', config: hashOf({ models: runConfig.models, seed: config.seed, k, threshold }) });
   const progress = stageProgress(context, 'stage 1 math agreement', total);
   const session = openLlmSession(runConfig, checkpoint, progress, context.env);

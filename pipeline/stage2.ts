@@ -142,7 +142,7 @@ export async function runStage2(context: StageContext): Promise<Stage2Summary> {
   const trials = track === 'code' ? config.code!.trials : config.math!.trials;
   const crossCheck = track === 'code' && config.code!.cross_check;
   const directory = stageDir(context, 2, context.shard);
-  const runConfig = runConfigFor(config, config.models.solutions);
+  const runConfig = runConfigFor(context.loaded, config.models.solutions);
   const header = { command: `stage2-${track}`, config: hashOf({ models: runConfig.models, seed: config.seed, trials, crossCheck, coverage: config.sandbox.coverage }) };
   // Opened before the checkpoint: without a sandbox, nothing is bought (exit 3).
   const code = track === 'code' ? await openCodeVerifiers(context) : undefined;

@@ -63,7 +63,7 @@ export async function runStage3(context: StageContext): Promise<Stage3Summary> {
   let style: Stage3Summary['style'];
   const completions = new Map<string, string>();
   if (track === 'code' && config.code!.style_conversion) {
-    const styleConfig = runConfigFor(config, config.models.style ?? config.models.solutions);
+    const styleConfig = runConfigFor(context.loaded, config.models.style ?? config.models.solutions);
     const styleDirectory = join(directory, 'style');
     const checkpoint = await openStageCheckpoint(styleDirectory, ['style.jsonl'], { command: 'stage3-style', config: hashOf({ models: styleConfig.models, seed: config.seed }) });
     const progress = stageProgress(context, 'stage 3 style', to - from);
@@ -121,7 +121,7 @@ export async function runStage3(context: StageContext): Promise<Stage3Summary> {
   const out = join(directory, 'dpo.jsonl');
   const generation = await runGeneration({
     mode: 'dpo',
-    config: runConfigFor(config, config.models.responses ?? config.models.solutions, { responses }),
+    config: runConfigFor(context.loaded, config.models.responses ?? config.models.solutions, { responses }),
     problems: problemsPath,
     out,
     pairRules: PairRulesOptions.parse({}),

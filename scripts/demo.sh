@@ -1,34 +1,45 @@
 #!/usr/bin/env bash
-# The offline demo: generates verified math sets into runs/demo/ (or $1) and prints what it wrote.
-# Every data file is reproducible byte for byte: rerunning the demo rewrites identical files.
+# The offline demo: the three pipeline stages on the shipped demo seeds, replaying authored fixtures from the response
+# cache (no model is called; sandboxed test runs and verification are real), then report.html; then the synthetic math
+# sets of `veridata gen`. Writes into runs/demo/ (or $1). Rerunning reproduces every data file byte for byte.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=${1:-runs/demo}
 mkdir -p "$out"
 veridata() { node --max-semi-space-size=8 --import tsx src/cli/bin.ts "$@"; }
 
-echo "== arithmetic DPO set, the notebook's format, with a held-out test set =="
+for stage in 1 2 3; do
+  echo "== pipeline stage $stage (code and math tracks) =="
+  veridata stage "$stage" --output-dir "$out" --json > "$out/stage$stage-summary.json"
+done
+veridata report --output-dir "$out" --json > "$out/report-summary.json"
+
+echo "== synthetic math sets (veridata gen) =="
+mkdir -p "$out/gen"
 veridata gen arith --count 400000 --seed 1 --format notebook \
-  --out "$out/arith-train.jsonl" --test-out "$out/arith-test.jsonl" --test-count 400 --json > "$out/arith-summary.json"
-echo "== word problems: DPO pairs with realistic wrong solutions as rejected answers =="
+  --out "$out/gen/arith-train.jsonl" --test-out "$out/gen/arith-test.jsonl" --test-count 400 --json > "$out/gen/arith-summary.json"
 veridata gen word --count 5000 --seed 1 --negatives refusal,wrong:3 \
-  --out "$out/word-dpo.jsonl" --test-out "$out/word-test.jsonl" --test-count 200 --json > "$out/word-summary.json"
-echo "== every other family, SFT format =="
+  --out "$out/gen/word-dpo.jsonl" --test-out "$out/gen/word-test.jsonl" --test-count 200 --json > "$out/gen/word-summary.json"
 for family in linear fractions percent order-of-ops; do
-  veridata gen "$family" --count 2000 --seed 1 --format sft --out "$out/$family-sft.jsonl" --json > "$out/$family-summary.json"
+  veridata gen "$family" --count 2000 --seed 1 --format sft --out "$out/gen/$family-sft.jsonl" --json > "$out/gen/$family-summary.json"
 done
 
 node -e '
   const fs = require("fs");
   const dir = process.argv[1];
-  console.log("\nwrote to " + dir + "/:");
-  for (const file of fs.readdirSync(dir).filter((name) => name.endsWith("-summary.json")).sort()) {
-    const s = JSON.parse(fs.readFileSync(dir + "/" + file, "utf8"));
-    const test = s.test ? `, test set ${s.test.lines} held-out questions` : "";
-    const negatives = Object.entries(s.negatives).map(([k, v]) => `${k} ${v}`).join(", ");
-    console.log(`  ${s.family.padEnd(13)} ${String(s.lines).padStart(7)} ${s.format.padEnd(9)} lines, ${s.uniqueExact ? "" : "~"}${s.uniqueQuestions} unique questions of ${s.spaceSize}${test}${negatives ? "; negatives: " + negatives : ""}`);
+  const manifest = JSON.parse(fs.readFileSync(dir + "/manifest.json", "utf8"));
+  console.log("\npipeline (" + (manifest.fixtures || "live models") + "):");
+  for (const [track, counts] of Object.entries(manifest.counts)) {
+    const s1 = counts.stage1, s2 = counts.stage2, s3 = counts.stage3;
+    console.log(`  ${track.padEnd(5)} stage 1: ${s1.questions} questions from ${s1.replies} replies (dropped: ${Object.entries(s1.dropped).map(([k, v]) => k + " " + v).join(", ") || "none"})`);
+    console.log(`        stage 2: ${s2.triplets} verified triplets of ${s2.questions} questions, ${s2.unsolved} unsolved; difficulty ${Object.entries(s2.difficulty).map(([k, v]) => k + " " + v).join(", ")}`);
+    console.log(`        stage 3: ${s3.responses} responses verified: ${s3.sft} correct (SFT), ${s3.dpo} DPO pairs; exports ${Object.entries(s3.exports).map(([k, v]) => k + " " + v).join(", ")}`);
   }
-  console.log("\nsample arith line:  " + fs.readFileSync(dir + "/arith-train.jsonl", "utf8").split("\n")[0]);
-  const word = JSON.parse(fs.readFileSync(dir + "/word-dpo.jsonl", "utf8").split("\n")[0]);
-  console.log("sample word pair:   prompt: " + word.prompt + "\n                    chosen: " + word.chosen + "\n                    rejected (" + word.meta.negative + "): " + word.rejected);
+  console.log("  report: " + dir + "/report.html (open it in a browser), manifest: " + dir + "/manifest.json");
+  console.log("\nsynthetic sets in " + dir + "/gen/:");
+  for (const file of fs.readdirSync(dir + "/gen").filter((name) => name.endsWith("-summary.json")).sort()) {
+    const s = JSON.parse(fs.readFileSync(dir + "/gen/" + file, "utf8"));
+    const test = s.test ? `, test set ${s.test.lines} held-out questions` : "";
+    console.log(`  ${s.family.padEnd(13)} ${String(s.lines).padStart(7)} ${s.format.padEnd(9)} lines, ${s.uniqueExact ? "" : "~"}${s.uniqueQuestions} unique questions of ${s.spaceSize}${test}`);
+  }
 ' "$out"

@@ -80,6 +80,7 @@ describe('the offline demo', () => {
       const result = await runCli(['stage', stage, '--output-dir', second, '--json']);
       expect(result.code, result.stderr).toBe(0);
     }
+    expect((await runCli(['report', '--output-dir', second])).code).toBe(0);
     const files = dataFiles(join(first));
     const pipelineFiles = files.filter((file) => !file.startsWith('gen/'));
     expect(pipelineFiles.length).toBeGreaterThan(20);
