@@ -16,6 +16,9 @@ describe('parseJudgeReply', () => {
     ['Score: 8.', 0.8],
     ['{"reason": "fine", "score": 7}', 0.7],
     ['{"score":3.3}', 0.33],
+    ['Score: 4/5', 0.8],
+    ['Score: 80/100', 0.8],
+    ['Score: 3\nScore: 80/100', 0.8],
   ])('%j scores %d', (reply, score) => {
     expect(parseJudgeReply(reply)?.score).toBe(score);
   });
@@ -47,7 +50,9 @@ describe('parseJudgeReply', () => {
     ['a JSON score that is negative', '{"score": -1}'],
     ['"score" inside another word', 'underscore: 5'],
     ['"scores"', 'Scores: 8'],
-    ['a last score out of range, after a valid one', 'Score: 3\nScore: 80/100'],
+    ['a last score out of range, after a valid one', 'Score: 3\nScore: 11'],
+    ['a score above its own scale', 'Score: 7/5'],
+    ['an unknown scale', 'Score: 3/7'],
   ])('%s is unparseable', (_, reply) => {
     expect(parseJudgeReply(reply)).toBeUndefined();
   });

@@ -26,10 +26,14 @@ export interface JudgeScore {
   readonly error?: string;
 }
 
-const SCORE_LINE = /\bscore\s*(?:\*\*)?\s*[:=]\s*(?:\*\*)?\s*(\d+(?:\.\d+)?)\s*(?:\/\s*10\b)?/gi;
+// An explicit scale ("4/5", "80/100") is honoured; without one the prompt's 0-10 scale is meant.
+const SCORE_LINE = /\bscore\s*(?:\*\*)?\s*[:=]\s*(?:\*\*)?\s*(\d+(?:\.\d+)?)(?:\s*\/\s*(\d+)\b)?/gi;
 const JSON_SCORE = /"score"\s*:\s*(\d+(?:\.\d+)?)/g;
 
-/** The 0..1 score in a judge's reply (its last `Score: N` or `"score": N`, N from 0 to 10), and the text before it. */
+/**
+ * The 0..1 score in a judge's reply (its last `Score: N` or `"score": N`, N from 0 to 10, or `Score: N/D` on a scale
+ * of 5, 10 or 100), and the text before it. A score outside its scale is unreadable, not clamped.
+ */
 export function parseJudgeReply(text: string): { score: number; reasoning: string } | undefined {
   const last = (pattern: RegExp) => {
     let found: RegExpExecArray | undefined;
@@ -39,9 +43,11 @@ export function parseJudgeReply(text: string): { score: number; reasoning: strin
   const match = last(SCORE_LINE) ?? last(JSON_SCORE);
   if (match === undefined) return undefined;
   const value = Number(match[1]);
-  if (!Number.isFinite(value) || value < 0 || value > 10) return undefined;
+  const scale = match[2] === undefined ? 10 : Number(match[2]);
+  if (![5, 10, 100].includes(scale)) return undefined;
+  if (!Number.isFinite(value) || value < 0 || value > scale) return undefined;
   const reasoning = text.slice(0, match.index).replace(/[\s*#]+$/, '').trim();
-  return { score: Math.round((value / 10) * 1e6) / 1e6, reasoning };
+  return { score: Math.round((value / scale) * 1e6) / 1e6, reasoning };
 }
 
 /** Fills the judge template; a literal brace pair in the template stays as it is. */
