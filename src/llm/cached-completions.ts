@@ -82,6 +82,13 @@ export function sampleCacheKey(target: Pick<ModelTarget, 'baseURL' | 'config'>, 
   });
 }
 
+const obtainedBefore = new WeakMap<object, Sample[]>();
+
+/** The samples a failed `samples` call did obtain (from the cache, or bought by its other requests) before it threw. */
+export function samplesBeforeFailure(error: unknown): readonly Sample[] {
+  return typeof error === 'object' && error !== null ? (obtainedBefore.get(error) ?? []) : [];
+}
+
 /**
  * Asks models for samples through the response cache and the budget. Sample `i` of a prompt always uses seed
  * `seed + i` and cache key (endpoint, model, parameters, messages, i): a rerun, a resumed run or a replay finds it,
@@ -170,8 +177,18 @@ export function createCompletionCaller(options: CompletionCallerOptions) {
         found.push({ index, model: response.model, response, ...costOf({ ...response.usage, providerCostUsd: response.usage.costUsd }, target.price) });
         options.onTiming?.({ problemId: context.problemId, index, model: target.config.id, cached: true, latencyMs: null, retries: 0, paidUsd: 0 });
       }
-      const bought = await Promise.all(runsOf(missing).map((run) => limit(() => buy(target, messages, seed, run, keys, context))));
-      return [...found, ...bought.flat()].sort((a, b) => a.index - b.index);
+      // Every request is let finish before a failure is thrown: a sample that was bought is kept (see
+      // samplesBeforeFailure), so rerouting the failed ones never pays twice for it.
+      const settled = await Promise.allSettled(runsOf(missing).map((run) => limit(() => buy(target, messages, seed, run, keys, context))));
+      const bought = settled.flatMap((outcome) => (outcome.status === 'fulfilled' ? outcome.value : []));
+      const failure = settled.find((outcome) => outcome.status === 'rejected');
+      const all = [...found, ...bought].sort((a, b) => a.index - b.index);
+      if (failure !== undefined) {
+        const error: unknown = failure.reason;
+        if (typeof error === 'object' && error !== null && all.length > 0) obtainedBefore.set(error, all);
+        throw error;
+      }
+      return all;
     },
   };
 }

@@ -199,3 +199,38 @@ describe('failures', () => {
     expect((await problems.sample('p2', messages, 1)).samples).toHaveLength(1);
   });
 });
+
+describe('a failure next to a success', () => {
+  test('when one request of a model fails while another of its requests succeeds, the bought sample is kept, not bought again elsewhere', async () => {
+    // A problem whose samples 0 and 2 go first to m1 (two requests: the indices are not consecutive) and 1 to m2.
+    let problemId = '';
+    for (let index = 0; problemId === ''; index += 1) {
+      const routes = [0, 1, 2].map((sampleIndex) => firstChoice(`g${index}`, sampleIndex)).join(',');
+      if (routes === 'm1,m2,m1') problemId = `g${index}`;
+    }
+    server.setOptions({
+      responder: async (request) => {
+        // m1's request for sample 0 fails at once (an empty answer is a failure); its request for sample 2 succeeds late.
+        if (request.model === 'm1' && request.seed === SEED) return '';
+        if (request.model === 'm1' && request.seed === SEED + 2) await new Promise((resolve) => setTimeout(resolve, 300));
+        return `Answer: ${request.model}-${request.seed}`;
+      },
+    });
+    try {
+      const { samples, failed } = await sampler(['m1', 'm2']).sample(problemId, messages, 3);
+      expect(failed).toEqual([]);
+      expect(samples.map((sample) => [sample.index, sample.model])).toEqual([
+        [0, 'm2'],
+        [1, 'm2'],
+        [2, 'm1'],
+      ]);
+      expect(samples[0]!.reroutes.map((failure) => failure.model)).toEqual(['m1']);
+      expect(samples[2]!.reroutes).toEqual([]);
+      // Each sample was bought once: m1 twice (one failed), m2 for samples 1 and 0.
+      expect(server.log.filter((entry) => entry.model === 'm1')).toHaveLength(2);
+      expect(server.log.filter((entry) => entry.model === 'm2')).toHaveLength(2);
+    } finally {
+      server.setOptions({ responder: undefined });
+    }
+  });
+});

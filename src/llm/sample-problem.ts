@@ -1,5 +1,5 @@
 import { VeridataError } from '../core/errors.js';
-import type { CompletionCaller, ModelTarget, Sample } from './cached-completions.js';
+import { type CompletionCaller, type ModelTarget, type Sample, samplesBeforeFailure } from './cached-completions.js';
 import { LlmRequestError, type ChatMessage } from './chat-client.js';
 import { routeModel } from './route-model.js';
 
@@ -85,7 +85,13 @@ export function createProblemSampler(options: { caller: CompletionCaller; target
               if (!(error instanceof LlmRequestError) || fatal(error)) throw error;
               const why = { model, code: error.failure.code, message: error.failure.message };
               if (error.failure.status === 404) gone.set(model, why);
+              const obtained = new Map(samplesBeforeFailure(error).map((sample) => [sample.index, sample]));
               for (const item of items) {
+                const sample = obtained.get(item.index);
+                if (sample !== undefined) {
+                  samples.push({ ...sample, requestedModel: item.requested, target, reroutes: item.failures });
+                  continue;
+                }
                 item.failures.push(why);
                 next.push(item);
               }
