@@ -91,6 +91,16 @@ describe('the offline demo', () => {
     for (const file of pipelineFiles) expect(readFileSync(join(first, file), 'utf8'), file).toBe(before[file]);
   });
 
+  test('the demo config with a seed file that does not exist: INPUT_UNREADABLE naming the key, before anything runs', async () => {
+    const config = join(directory, 'noseed.yaml');
+    // The copy sits outside the checkout, so its relative paths are made absolute; one seed file is misnamed.
+    writeFileSync(config, readFileSync(join(root, 'veridata.yaml'), 'utf8').replace(/seeds\//g, `${root}seeds/`).replace('seeds/code/package.jsonl', 'seeds/code/packages.jsonl').replace('.veridata/demo-cache.sqlite', join(directory, 'noseed-cache.sqlite')));
+    const result = await runCli(['stage', '1', '--config', config, '--output-dir', join(directory, 'noseed')]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/\[INPUT_UNREADABLE\] .*seeds\/code\/packages\.jsonl.*code\.seeds\.3\.path/);
+    expect(existsSync(join(directory, 'noseed'))).toBe(false);
+  });
+
   test('report.html renders in headless Chromium without console errors', async (context) => {
     if (CHROMIUM === undefined) {
       if (process.env.CI === 'true') throw new Error('chromium is not installed: scripts/setup.sh installs it');
