@@ -30,6 +30,8 @@ interface Run {
   readonly expected: readonly string[];
   readonly failing?: readonly string[];
   readonly seconds?: string;
+  /** The assertion message of each failing test (default: a plain `assert 3 == 4`). */
+  readonly failMessage?: string;
 }
 
 /** What the reporter plugin writes for a run where `failing` fail, the rest pass, and the canary fails with its nonce. */
@@ -38,7 +40,7 @@ function genuineEvents(run: Run): ReportEvent[] {
   return [
     { event: 'start', pytest: '8.3.4' },
     { event: 'collected', items: [...run.expected, run.canary].map(nodeOf), foreign: [] },
-    ...run.expected.flatMap((name) => (failed.has(name) ? failing(name, `${FILE}:3: in ${name}\n    assert add(1, 2) == 4\nE   assert 3 == 4`) : passing(name))),
+    ...run.expected.flatMap((name) => (failed.has(name) ? failing(name, run.failMessage ?? `${FILE}:3: in ${name}\n    assert add(1, 2) == 4\nE   assert 3 == 4`) : passing(name))),
     ...failing(run.canary, canaryMessage(run.canary, run.nonce)),
     { event: 'end', exitstatus: 1, collected: run.expected.length + 1, failed: failed.size + 1 },
   ];
@@ -344,6 +346,17 @@ describe('verdict bytes do not depend on the run', () => {
     expect(output.trimEnd().split('\n').at(-1)).toBe('1 failed, 3 passed');
     expect(decide(undefined, { stdout: '===== 1 failed, 3 passed in 12.34s =====\n' }).details.output).toBe('===== 1 failed, 3 passed =====\n');
     expect(decide(undefined, { stdout: 'sleep(1) in 0.5s is fine\n' }).details.output).toBe('sleep(1) in 0.5s is fine\n');
+  });
+
+  test('memory addresses in object reprs are masked, in test messages and in the output', () => {
+    const at = (address: string) => {
+      const repr = `<solution.LRUCache object at 0x${address}>`;
+      const run: Run = { ...base, expected: EXPECTED, failing: ['test_sub'], failMessage: `${FILE}:9: in test_sub\nE   assert 'b' is None\nE    +  where 'b' = <bound method LRUCache.put of ${repr}>('b', '3')` };
+      return JSON.stringify(decide(undefined, { stdout: `E    +  where 'b' = <bound method LRUCache.put of ${repr}>\n` }, run));
+    };
+    expect(at('7f02807bdf10')).toBe(at('7f3ab3ab0a90'));
+    expect(at('7f02807bdf10')).not.toContain('7f02807bdf10');
+    expect(at('7f02807bdf10')).toContain('LRUCache object at 0x...>');
   });
 
   test('the same run decided twice gives the same bytes', () => {

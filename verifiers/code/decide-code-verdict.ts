@@ -94,14 +94,16 @@ function collectionVerdict(message: string, details: Record<string, unknown>): V
  * Anything else is a fail with the reason that explains it, or an error when the tests themselves are at fault.
  */
 export function decideCodeVerdict(facts: StaticFacts, result: SandboxResult): Verdict {
-  // Verdicts are data: the same record gives the same bytes, so the random canary and pytest's timings are masked.
+  // Verdicts are data: the same record gives the same bytes, so the random canary, pytest's timings and the memory
+  // addresses in object reprs ("<LRUCache object at 0x7f02807bdf10>", different in every process) are masked.
   const scrub = (text: string) =>
     text
       .replaceAll(facts.canary, 'test_veridata_canary')
       .replaceAll(facts.nonce, '<canary>')
-      .replace(/ in \d+(?:\.\d+)?s(?: \(\d+:\d{2}:\d{2}\))?(?=(?: =+)?$)/gm, '');
+      .replace(/ in \d+(?:\.\d+)?s(?: \(\d+:\d{2}:\d{2}\))?(?=(?: =+)?$)/gm, '')
+      .replace(/ at 0x[0-9a-fA-F]{4,16}>/g, ' at 0x...>');
   const report = readPytestReport(result.report);
-  const entries = testEntries(report, facts.expected, facts.canary);
+  const entries = testEntries(report, facts.expected, facts.canary).map((entry) => (entry.message === undefined ? entry : { ...entry, message: scrub(entry.message) }));
   const passed = entries.filter((entry) => entry.outcome === 'passed').length;
   const total = Math.max(entries.length, facts.expected.length);
   const score = total === 0 ? 0 : passed / total;
