@@ -24,7 +24,7 @@ export interface Checkpoint {
   spend(usd: number): void;
   /** Queues one unit's lines (`texts[i]` for output i, whole lines or empty); they reach disk at the next flush. */
   commit(id: string, texts: readonly string[]): void;
-  /** Bytes queued by `commit` and not yet flushed. */
+  /** Characters queued by `commit` and not yet flushed (a flush threshold, so UTF-16 length rather than the byte count). */
   readonly pendingBytes: number;
   /** Writes queued lines to the outputs, then their units to the checkpoint: a unit is marked done only once its lines are written. */
   flush(): Promise<void>;
