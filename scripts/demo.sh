@@ -31,7 +31,8 @@ node -e '
   console.log("\npipeline (" + (manifest.fixtures || "live models") + "):");
   for (const [track, counts] of Object.entries(manifest.counts)) {
     const s1 = counts.stage1, s2 = counts.stage2, s3 = counts.stage3;
-    console.log(`  ${track.padEnd(5)} stage 1: ${s1.questions} questions from ${s1.replies} replies (dropped: ${Object.entries(s1.dropped).map(([k, v]) => k + " " + v).join(", ") || "none"})`);
+    const written = s1.agreement ? ` (${s1.questions - s1.agreement.kept} seed problems, ${s1.agreement.kept} written ones with a majority answer)` : "";
+    console.log(`  ${track.padEnd(5)} stage 1: ${s1.questions} questions${written} from ${s1.replies} replies (dropped: ${Object.entries(s1.dropped).map(([k, v]) => k + " " + v).join(", ") || "none"})`);
     console.log(`        stage 2: ${s2.triplets} verified triplets of ${s2.questions} questions, ${s2.unsolved} unsolved; difficulty ${Object.entries(s2.difficulty).map(([k, v]) => k + " " + v).join(", ")}`);
     console.log(`        stage 3: ${s3.responses} responses verified: ${s3.sft} correct (SFT), ${s3.dpo} DPO pairs; exports ${Object.entries(s3.exports).map(([k, v]) => k + " " + v).join(", ")}`);
   }

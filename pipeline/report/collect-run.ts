@@ -10,7 +10,16 @@ export type Tally = Record<string, number>;
 /** What one track of a run holds, read back from its stage files. */
 export interface TrackFacts {
   readonly track: Track;
-  readonly stage1: { readonly replies: number; readonly kept: number; readonly dropped: Tally; readonly seedsWithQuestions: number } | null;
+  readonly stage1: {
+    readonly replies: number;
+    readonly kept: number;
+    readonly dropped: Tally;
+    readonly seedsWithQuestions: number;
+    /** The lines of questions.jsonl, stage 2's input: math seeds pass through, so it can exceed `kept`. */
+    readonly questions: number;
+    /** Math: written problems put to the agreement vote, and those kept with a majority answer. */
+    readonly agreement?: { readonly candidates: number; readonly kept: number; readonly noMajority: number };
+  } | null;
   readonly stage2: {
     readonly questions: number;
     readonly triplets: number;
@@ -83,7 +92,19 @@ export async function collectTrack(context: Pick<StageContext, 'loaded' | 'track
         seeds.add(String(line.seed_id));
       } else add(dropped, String(line.drop_reason));
     }
-    stage1 = { replies, kept, dropped, seedsWithQuestions: seeds.size };
+    let questions = 0;
+    if (existsSync(join(one, 'questions.jsonl'))) for await (const _ of lines(join(one, 'questions.jsonl'))) questions += 1;
+    let agreement: { candidates: number; kept: number; noMajority: number } | undefined;
+    if (existsSync(join(one, 'agreement', 'agreement.jsonl'))) {
+      agreement = { candidates: 0, kept: 0, noMajority: 0 };
+      for await (const vote of lines(join(one, 'agreement', 'agreement.jsonl'))) {
+        agreement.candidates += 1;
+        if (vote.kept === true) agreement.kept += 1;
+        else agreement.noMajority += 1;
+      }
+      if (agreement.noMajority > 0) add(dropped, 'no-majority', agreement.noMajority);
+    }
+    stage1 = { replies, kept, dropped, seedsWithQuestions: seeds.size, questions, ...(agreement === undefined ? {} : { agreement }) };
   }
 
   let stage2: TrackFacts['stage2'] = null;

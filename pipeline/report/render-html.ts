@@ -38,19 +38,26 @@ function sortedPassRates(tally: Tally): string[] {
   return Object.keys(tally).sort((a, b) => Number.parseInt(a, 10) - Number.parseInt(b, 10));
 }
 
+function stage1Notes(stage1: NonNullable<TrackFacts['stage1']>): string {
+  const dropped = `${Object.values(stage1.dropped).reduce((sum, count) => sum + count, 0)} dropped`;
+  if (stage1.agreement === undefined) return dropped;
+  const { candidates, kept } = stage1.agreement;
+  return `${dropped}; ${kept} of ${candidates} written problems got a gold answer by agreement; ${stage1.questions - kept} seed problems pass through`;
+}
+
 function trackSection(facts: TrackFacts, contamination: ReportInput['contamination'][string]): string {
   const parts: string[] = [`<section><h2>${facts.track === 'code' ? 'Code track' : 'Math track'}</h2>`];
   parts.push(
     table(
       ['stage', 'in', 'out', 'notes'],
       [
-        ['1 questions', facts.stage1?.replies ?? '-', facts.stage1?.kept ?? '-', facts.stage1 ? `${Object.values(facts.stage1.dropped).reduce((sum, count) => sum + count, 0)} dropped` : 'not run'],
+        ['1 questions', facts.stage1?.replies ?? '-', facts.stage1?.questions ?? '-', facts.stage1 ? stage1Notes(facts.stage1) : 'not run'],
         ['2 triplets', facts.stage2?.questions ?? '-', facts.stage2?.triplets ?? '-', facts.stage2 ? `${facts.stage2.trials} trials; ${facts.stage2.retry} unsolved (retry file)` : 'not run'],
         ['3 post-training', facts.stage3?.problems ?? '-', facts.stage3 ? `${facts.stage3.sft} SFT, ${facts.stage3.pairs} DPO` : '-', facts.stage3 ? `${facts.stage3.responses} responses verified` : 'not run'],
       ],
     ),
   );
-  if (facts.stage1) parts.push(bars('Stage 1: replies dropped by sanitising and dedup', facts.stage1.dropped));
+  if (facts.stage1) parts.push(bars(facts.stage1.agreement === undefined ? 'Stage 1: replies dropped by sanitising and dedup' : 'Stage 1: replies dropped by sanitising, dedup and the agreement vote', facts.stage1.dropped));
   if (facts.stage2) {
     parts.push('<div class="charts">');
     parts.push(bars('Stage 2: pass rate over trials (questions)', facts.stage2.passRate, sortedPassRates(facts.stage2.passRate)));

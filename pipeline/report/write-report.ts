@@ -66,7 +66,7 @@ export async function buildManifest(loaded: LoadedPipeline, facts: readonly Trac
       facts.map((track) => [
         track.track,
         {
-          stage1: track.stage1 === null ? null : { replies: track.stage1.replies, questions: track.stage1.kept, dropped: track.stage1.dropped },
+          stage1: track.stage1 === null ? null : { replies: track.stage1.replies, questions: track.stage1.questions, dropped: track.stage1.dropped, ...(track.stage1.agreement === undefined ? {} : { agreement: track.stage1.agreement }) },
           stage2: track.stage2 === null ? null : { questions: track.stage2.questions, trials: track.stage2.trials, triplets: track.stage2.triplets, unsolved: track.stage2.retry, difficulty: track.stage2.difficulty },
           stage3: track.stage3 === null ? null : { problems: track.stage3.problems, responses: track.stage3.responses, sft: track.stage3.sft, dpo: track.stage3.pairs, exports: track.stage3.exports },
           cost_usd: track.costUsd,

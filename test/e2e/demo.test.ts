@@ -55,6 +55,13 @@ describe('the offline demo', () => {
     expect(manifest.counts.code!.stage2.unsolved).toBeGreaterThanOrEqual(1);
     expect(manifest.counts.code!.stage3.dpo).toBeGreaterThan(0);
     expect(manifest.counts.math!.stage2.triplets).toBeGreaterThanOrEqual(15);
+    // Written math problems: a majority answer keeps most, a split vote drops one; seed problems pass through.
+    const math1 = (manifest.counts.math as unknown as { stage1: { questions: number; dropped: Record<string, number>; agreement: { candidates: number; kept: number; noMajority: number } } }).stage1;
+    expect(math1.agreement.kept).toBeGreaterThanOrEqual(5);
+    expect(math1.agreement.noMajority).toBeGreaterThanOrEqual(1);
+    expect(math1.dropped['no-majority']).toBe(math1.agreement.noMajority);
+    expect(math1.questions).toBe(lines(join(first, 'math/stage1/questions.jsonl')).length);
+    expect(demoOutput).toMatch(/math +stage 1: \d+ questions \(\d+ seed problems, \d+ written ones with a majority answer\)/);
     expect(manifest.counts.math!.stage3.sft).toBeGreaterThan(0);
     // Verification rejected something: flawed solutions, weak and broken tests are in the fixtures.
     const trials = lines(join(first, 'code/stage2/trials.jsonl'));
