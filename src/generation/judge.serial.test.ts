@@ -1,13 +1,10 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
-import { type LlmServer, type ResponderRequest, startLlmServer } from '../../test/helpers/llm-server.js';
+import { describe, expect, test } from 'vitest';
+import type { ResponderRequest } from '../../test/helpers/llm-server.js';
+import { useLocalLlm } from '../../test/helpers/local-llm.js';
 import { ModelConfig } from '../core/schemas/run-config.js';
 import { createBudget, type Price } from '../llm/budget.js';
-import { openResponseCache, type ResponseCache } from '../llm/cache.js';
 import { createCompletionCaller, type ModelTarget } from '../llm/cached-completions.js';
-import { type ChatClient, createChatClient, LlmRequestError } from '../llm/chat-client.js';
+import { LlmRequestError } from '../llm/chat-client.js';
 import { routeModel } from '../llm/route-model.js';
 import { createJudge, DEFAULT_JUDGE_PROMPT, judgeMessage } from './judge.js';
 
@@ -19,43 +16,19 @@ function responder(request: ResponderRequest): string {
   return `The response was read.\nScore: ${response === '4' ? 9 : 2}`;
 }
 
-let server: LlmServer;
-let directory: string;
-let counter = 0;
-const clients: ChatClient[] = [];
-const caches: ResponseCache[] = [];
-
-beforeAll(async () => {
-  server = await startLlmServer({ models: ['grader-a', 'grader-b', 'chatty'], responder });
-  directory = await mkdtemp(join(tmpdir(), 'veridata-judge-'));
-});
-afterAll(async () => {
-  await server.close();
-  await rm(directory, { recursive: true, force: true });
-});
-beforeEach(() => {
-  server.setOptions({ script: [], apiKey: undefined });
-  server.reset();
-});
-afterEach(() => {
-  for (const client of clients.splice(0)) client.close();
-  for (const cache of caches.splice(0)) cache.close();
-});
+const local = useLocalLlm('judge', { models: ['grader-a', 'grader-b', 'chatty'], responder }, { script: [], apiKey: undefined });
 
 const SEED = 11;
 
 function judgeOf(models: readonly string[], options: { price?: Price; prompt?: string } = {}) {
-  const client = createChatClient({ name: 'local', baseURL: server.url, profile: 'openai' }, { maxAttempts: 1 });
-  clients.push(client);
+  const client = local.client();
   const targets: ModelTarget[] = models.map((id) => ({
     config: ModelConfig.parse({ id, endpoint: 'local', temperature: 0, max_tokens: 64 }),
     client,
-    baseURL: server.url,
+    baseURL: local.server.url,
     ...(options.price === undefined ? {} : { price: options.price }),
   }));
-  counter += 1;
-  const cache = openResponseCache({ path: join(directory, `cache-${counter}.sqlite`), mode: 'read-write' });
-  caches.push(cache);
+  const cache = local.cache();
   const caller = createCompletionCaller({ cache, budget: createBudget(undefined), concurrency: 2 });
   return createJudge({ caller, targets, prompt: options.prompt ?? DEFAULT_JUDGE_PROMPT, seed: SEED });
 }
@@ -70,19 +43,19 @@ describe('createJudge', () => {
     expect(score).toMatchObject({ score: 0.9, reasoning: 'The response was read.', model: 'grader-a' });
     expect(score.error).toBeUndefined();
     expect(score.costUsd).toBeGreaterThan(0);
-    expect(server.log[0]!.body).toMatchObject({ model: 'grader-a', messages: [{ role: 'user', content: judgeMessage(DEFAULT_JUDGE_PROMPT, 'What is 2 + 2?', '4') }] });
+    expect(local.server.log[0]!.body).toMatchObject({ model: 'grader-a', messages: [{ role: 'user', content: judgeMessage(DEFAULT_JUDGE_PROMPT, 'What is 2 + 2?', '4') }] });
     expect((await judge.score('add-1', 1, 'What is 2 + 2?', '5')).score).toBe(0.2);
   });
 
   test('a custom prompt is used as given', async () => {
     await judgeOf(['grader-a'], { prompt: 'Q: {prompt}\n<response>\n{response}\n</response>' }).score('p', 0, 'q', '4');
-    expect(server.log[0]!.body).toMatchObject({ messages: [{ content: 'Q: q\n<response>\n4\n</response>' }] });
+    expect(local.server.log[0]!.body).toMatchObject({ messages: [{ content: 'Q: q\n<response>\n4\n</response>' }] });
   });
 
   test('a reply without a score gives no score, the reply as reasoning, and asks no other judge', async () => {
     const score = await judgeOf(['chatty']).score('p', 0, 'q', '4');
     expect(score).toEqual({ score: null, reasoning: 'I enjoyed reading this response very much.', model: 'chatty', costUsd: null, error: 'unparseable' });
-    expect(server.requests).toBe(1);
+    expect(local.server.requests).toBe(1);
   });
 
   test('each sample is judged by the model its (seed, problem, index) draws, and a repeat is a cache hit', async () => {
@@ -90,9 +63,9 @@ describe('createJudge', () => {
     const judge = judgeOf(models);
     expect(new Set(Array.from({ length: 6 }, (_, index) => firstChoice(models, 'p', index))).size).toBe(2);
     for (let index = 0; index < 6; index += 1) expect((await judge.score('p', index, 'q', '4')).model).toBe(firstChoice(models, 'p', index));
-    expect(server.requests).toBe(6);
+    expect(local.server.requests).toBe(6);
     for (let index = 0; index < 6; index += 1) await judge.score('p', index, 'q', '4');
-    expect(server.requests).toBe(6);
+    expect(local.server.requests).toBe(6);
   });
 
   test('a judge that fails goes to the next one', async () => {
@@ -100,37 +73,37 @@ describe('createJudge', () => {
     const index = Array.from({ length: 50 }, (_, candidate) => candidate).find((candidate) => firstChoice(models, 'p', candidate) === 'grader-gone')!;
     const score = await judgeOf(models).score('p', index, 'q', '4');
     expect(score).toEqual({ score: 0.9, reasoning: 'The response was read.', model: 'grader-a', costUsd: null });
-    expect(server.log.map((entry) => [entry.model, entry.status])).toEqual([
+    expect(local.server.log.map((entry) => [entry.model, entry.status])).toEqual([
       ['grader-gone', 404],
       ['grader-a', 200],
     ]);
   });
 
   test('when every judge fails the score is null with the last failure, and the run goes on', async () => {
-    server.setOptions({ script: ['500', '500', null] });
+    local.server.setOptions({ script: ['500', '500', null] });
     const judge = judgeOf(['grader-a', 'grader-b']);
     const score = await judge.score('p', 0, 'q', '4');
     expect(score).toMatchObject({ score: null, reasoning: null, costUsd: null, error: 'http-500' });
     expect(['grader-a', 'grader-b']).toContain(score.model);
-    expect(server.requests).toBe(2);
+    expect(local.server.requests).toBe(2);
     expect((await judge.score('p', 1, 'q', '4')).score).toBe(0.9);
   });
 
   test('a refused key or no credits stops the run', async () => {
-    server.setOptions({ apiKey: 'secret' });
+    local.server.setOptions({ apiKey: 'secret' });
     const refused = await judgeOf(['grader-a', 'grader-b'])
       .score('p', 0, 'q', '4')
       .catch((caught: unknown) => caught);
     expect(refused).toBeInstanceOf(LlmRequestError);
     expect((refused as LlmRequestError).failure.status).toBe(401);
-    expect(server.requests).toBe(1);
+    expect(local.server.requests).toBe(1);
 
-    server.setOptions({ apiKey: undefined, script: ['429-insufficient-quota'] });
-    server.reset();
+    local.server.setOptions({ apiKey: undefined, script: ['429-insufficient-quota'] });
+    local.server.reset();
     const broke = await judgeOf(['grader-a', 'grader-b'])
       .score('p', 0, 'q', '4')
       .catch((caught: unknown) => caught);
     expect((broke as LlmRequestError).code).toBe('BUDGET_EXCEEDED');
-    expect(server.requests).toBe(1);
+    expect(local.server.requests).toBe(1);
   });
 });

@@ -1,60 +1,30 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
-import { defaultResponder, type LlmServer, startLlmServer } from '../../test/helpers/llm-server.js';
+import { describe, expect, test } from 'vitest';
+import { defaultResponder } from '../../test/helpers/llm-server.js';
+import { useLocalLlm } from '../../test/helpers/local-llm.js';
 import { CacheMissError } from '../core/errors.js';
 import { ModelConfig } from '../core/schemas/run-config.js';
 import { BudgetExceededError, createBudget, type Price } from './budget.js';
-import { type CacheMode, cacheKey, openResponseCache, type ResponseCache } from './cache.js';
+import { type CacheMode, cacheKey } from './cache.js';
 import { createCompletionCaller, type ModelTarget, type SampleTiming, sampleCacheKey } from './cached-completions.js';
-import { type ChatClient, createChatClient, LlmRequestError } from './chat-client.js';
+import { LlmRequestError } from './chat-client.js';
 import type { EndpointProfile } from './profiles.js';
 
-let server: LlmServer;
-let directory: string;
-let counter = 0;
-const clients: ChatClient[] = [];
-const caches: ResponseCache[] = [];
-
-beforeAll(async () => {
-  server = await startLlmServer({ models: ['m1', 'm2'] });
-  directory = await mkdtemp(join(tmpdir(), 'veridata-cached-completions-'));
-});
-afterAll(async () => {
-  await server.close();
-  await rm(directory, { recursive: true, force: true });
-});
-beforeEach(() => {
-  server.setOptions({ models: ['m1', 'm2'], profile: 'openai', script: [], prices: {} });
-  server.reset();
-});
-afterEach(() => {
-  for (const client of clients.splice(0)) client.close();
-  for (const cache of caches.splice(0)) cache.close();
-});
+const local = useLocalLlm('cached-completions', { models: ['m1', 'm2'] }, { models: ['m1', 'm2'], profile: 'openai', script: [], prices: {} });
 
 const messages = [{ role: 'user' as const, content: 'What is 2 + 2?' }];
 
 function target(model = 'm1', options: { profile?: EndpointProfile; price?: Price; temperature?: number } = {}): ModelTarget {
-  const client = createChatClient({ name: 'local', baseURL: server.url, profile: options.profile ?? 'openai' }, { maxAttempts: 1 });
-  clients.push(client);
+  const client = local.client(options.profile);
   return {
     config: ModelConfig.parse({ id: model, endpoint: 'local', temperature: options.temperature ?? 0.5, max_tokens: 64 }),
     client,
-    baseURL: server.url,
+    baseURL: local.server.url,
     ...(options.price === undefined ? {} : { price: options.price }),
   };
 }
 
-function newCachePath(): string {
-  counter += 1;
-  return join(directory, `cache-${counter}.sqlite`);
-}
-
 function caller(options: { mode?: CacheMode; path?: string; maxUsd?: number } = {}) {
-  const cache = openResponseCache({ path: options.path ?? newCachePath(), mode: options.mode ?? 'read-write' });
-  caches.push(cache);
+  const cache = local.cache({ ...(options.path === undefined ? {} : { path: options.path }), ...(options.mode === undefined ? {} : { mode: options.mode }) });
   const budget = createBudget(options.maxUsd);
   const spends: number[] = [];
   const timings: SampleTiming[] = [];
@@ -66,7 +36,7 @@ function caller(options: { mode?: CacheMode; path?: string; maxUsd?: number } = 
 const served = (model: string, seed: number, index: number) => defaultResponder({ model, messages, n: 1, seed, max_tokens: 64, temperature: 0.5, index });
 
 /** (seed, n) of every chat request the server saw, in arrival order. */
-const requestsSeen = () => server.log.map((entry) => [(entry.body as { seed?: number }).seed, (entry.body as { n?: number }).n ?? 1]);
+const requestsSeen = () => local.server.log.map((entry) => [(entry.body as { seed?: number }).seed, (entry.body as { n?: number }).n ?? 1]);
 
 describe('sample i uses seed + i', () => {
   test('consecutive samples go in one request with n and the seed of the first; each sample keeps its index', async () => {
@@ -88,7 +58,7 @@ describe('sample i uses seed + i', () => {
   });
 
   test('where the endpoint has no n, every sample is its own request with seed + i, the same as asking for it alone', async () => {
-    server.setOptions({ profile: 'openrouter' });
+    local.server.setOptions({ profile: 'openrouter' });
     const batched = await caller().completions.samples(target('m1', { profile: 'openrouter' }), messages, 7, [0, 1, 2]);
     expect(requestsSeen()).toEqual([
       [7, 1],
@@ -104,7 +74,7 @@ describe('sample i uses seed + i', () => {
   test('the cache key is that of (endpoint, model, parameters, messages, index) with seed + index', () => {
     const model = target();
     expect(sampleCacheKey(model, messages, 10, 3)).toBe(
-      cacheKey({ endpoint: server.url, model: 'm1', params: { temperature: 0.5, max_tokens: 64, top_p: undefined, seed: 13 }, messages, sampleIndex: 3 }),
+      cacheKey({ endpoint: local.server.url, model: 'm1', params: { temperature: 0.5, max_tokens: 64, top_p: undefined, seed: 13 }, messages, sampleIndex: 3 }),
     );
     const keys = [
       sampleCacheKey(model, messages, 10, 3),
@@ -124,9 +94,9 @@ describe('the cache', () => {
     const { completions, timings } = caller();
     const model = target();
     const first = await completions.samples(model, messages, 5, [0, 1]);
-    expect(server.requests).toBe(1);
+    expect(local.server.requests).toBe(1);
     const again = await completions.samples(model, messages, 5, [0, 1]);
-    expect(server.requests).toBe(1);
+    expect(local.server.requests).toBe(1);
     expect(again).toEqual(first);
     expect(timings.map((timing) => [timing.index, timing.cached, timing.paidUsd])).toEqual([
       [0, false, 0],
@@ -157,28 +127,30 @@ describe('the cache', () => {
     await completions.samples(target(), messages, 6, [0]);
     await completions.samples(target(), [{ role: 'user', content: 'What is 3 + 3?' }], 5, [0]);
     await completions.samples(target('m2'), messages, 5, [0]);
-    expect(server.requests).toBe(4);
+    expect(local.server.requests).toBe(4);
   });
 
   test('a second run on the same cache file makes no request; replay reads it and a replay miss asks nobody', async () => {
-    const path = newCachePath();
-    const first = await caller({ path }).completions.samples(target(), messages, 1, [0, 1, 2]);
-    caches.pop()!.close();
-    const rerun = await caller({ path }).completions.samples(target(), messages, 1, [0, 1, 2]);
-    caches.pop()!.close();
+    const path = local.cachePath();
+    const firstRun = caller({ path });
+    const first = await firstRun.completions.samples(target(), messages, 1, [0, 1, 2]);
+    firstRun.cache.close();
+    const secondRun = caller({ path });
+    const rerun = await secondRun.completions.samples(target(), messages, 1, [0, 1, 2]);
+    secondRun.cache.close();
     const replay = caller({ path, mode: 'replay' });
     expect(await replay.completions.samples(target(), messages, 1, [0, 1, 2])).toEqual(first);
     expect(rerun).toEqual(first);
-    expect(server.requests).toBe(1);
+    expect(local.server.requests).toBe(1);
     await expect(replay.completions.samples(target(), messages, 1, [3])).rejects.toBeInstanceOf(CacheMissError);
-    expect(server.requests).toBe(1);
+    expect(local.server.requests).toBe(1);
   });
 
   test('with the cache off every call is a request', async () => {
     const { completions } = caller({ mode: 'off' });
     await completions.samples(target(), messages, 1, [0]);
     await completions.samples(target(), messages, 1, [0]);
-    expect(server.requests).toBe(2);
+    expect(local.server.requests).toBe(2);
   });
 });
 
@@ -204,7 +176,7 @@ describe('cost and budget', () => {
   });
 
   test('the provider’s own cost figure wins over the price table', async () => {
-    server.setOptions({ profile: 'openrouter', prices: { m1: { prompt: 0.01, completion: 0.01 } } });
+    local.server.setOptions({ profile: 'openrouter', prices: { m1: { prompt: 0.01, completion: 0.01 } } });
     const [sample] = await caller().completions.samples(target('m1', { profile: 'openrouter', price }), messages, 1, [0]);
     expect(sample!.costSource).toBe('provider');
     expect(sample!.costUsd).toBeCloseTo((sample!.response.usage.promptTokens + sample!.response.usage.completionTokens) * 0.01, 12);
@@ -213,7 +185,7 @@ describe('cost and budget', () => {
   test('a request that might not fit in the budget is never sent', async () => {
     const { completions, budget } = caller({ maxUsd: 0.01 });
     await expect(completions.samples(target('m1', { price }), messages, 1, [0])).rejects.toBeInstanceOf(BudgetExceededError);
-    expect(server.requests).toBe(0);
+    expect(local.server.requests).toBe(0);
     expect(budget.reservedUsd).toBe(0);
   });
 
@@ -224,8 +196,8 @@ describe('cost and budget', () => {
     expect(error).toBeInstanceOf(LlmRequestError);
     expect((error as LlmRequestError).failure.status).toBe(404);
     expect(budget).toMatchObject({ spentUsd: 0, reservedUsd: 0 });
-    server.setOptions({ models: ['m1', 'm2', 'm3'] });
+    local.server.setOptions({ models: ['m1', 'm2', 'm3'] });
     await completions.samples(unknown, messages, 1, [0]);
-    expect(server.requests).toBe(2);
+    expect(local.server.requests).toBe(2);
   });
 });

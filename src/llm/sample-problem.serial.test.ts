@@ -1,49 +1,21 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
-import { type LlmServer, startLlmServer } from '../../test/helpers/llm-server.js';
+import { describe, expect, test } from 'vitest';
+import { useLocalLlm } from '../../test/helpers/local-llm.js';
 import { ModelConfig } from '../core/schemas/run-config.js';
 import { createBudget } from './budget.js';
-import { openResponseCache, type ResponseCache } from './cache.js';
 import { createCompletionCaller, type ModelTarget } from './cached-completions.js';
-import { type ChatClient, createChatClient, LlmRequestError } from './chat-client.js';
+import { LlmRequestError } from './chat-client.js';
 import { routeModel } from './route-model.js';
 import { createProblemSampler, NoModelAvailableError } from './sample-problem.js';
 
-let server: LlmServer;
-let directory: string;
-let counter = 0;
-const clients: ChatClient[] = [];
-const caches: ResponseCache[] = [];
-
-beforeAll(async () => {
-  server = await startLlmServer({ models: ['m1', 'm2'] });
-  directory = await mkdtemp(join(tmpdir(), 'veridata-sample-problem-'));
-});
-afterAll(async () => {
-  await server.close();
-  await rm(directory, { recursive: true, force: true });
-});
-beforeEach(() => {
-  server.setOptions({ models: ['m1', 'm2'], script: [], apiKey: undefined });
-  server.reset();
-});
-afterEach(() => {
-  for (const client of clients.splice(0)) client.close();
-  for (const cache of caches.splice(0)) cache.close();
-});
+const local = useLocalLlm('sample-problem', { models: ['m1', 'm2'] }, { models: ['m1', 'm2'], script: [], apiKey: undefined });
 
 const SEED = 3;
 const messages = [{ role: 'user' as const, content: 'What is 6 * 7?' }];
 
 function sampler(models: readonly string[]) {
-  const client = createChatClient({ name: 'local', baseURL: server.url, profile: 'openai' }, { maxAttempts: 1 });
-  clients.push(client);
-  const targets: ModelTarget[] = models.map((id) => ({ config: ModelConfig.parse({ id, endpoint: 'local', max_tokens: 64 }), client, baseURL: server.url }));
-  counter += 1;
-  const cache = openResponseCache({ path: join(directory, `cache-${counter}.sqlite`), mode: 'read-write' });
-  caches.push(cache);
+  const client = local.client();
+  const targets: ModelTarget[] = models.map((id) => ({ config: ModelConfig.parse({ id, endpoint: 'local', max_tokens: 64 }), client, baseURL: local.server.url }));
+  const cache = local.cache();
   const caller = createCompletionCaller({ cache, budget: createBudget(undefined), concurrency: 4 });
   return createProblemSampler({ caller, targets, seed: SEED });
 }
@@ -97,7 +69,7 @@ describe('routing', () => {
     }
     for (const model of ['m1', 'm2']) {
       const runs = runsOf(samples.filter((sample) => sample.requestedModel === model).map((sample) => sample.index));
-      const asked = server.log.filter((entry) => entry.model === model).map((entry) => entry.body as { seed: number; n?: number });
+      const asked = local.server.log.filter((entry) => entry.model === model).map((entry) => entry.body as { seed: number; n?: number });
       expect(asked.map((body) => [body.seed, body.n ?? 1]).sort()).toEqual(runs.map((run) => [SEED + run[0]!, run.length]).sort());
     }
   });
@@ -106,20 +78,20 @@ describe('routing', () => {
     const problemId = mixedProblem(6);
     const view = (result: Awaited<ReturnType<ReturnType<typeof sampler>['sample']>>) => result.samples.map((sample) => [sample.index, sample.model, sample.response]);
     const first = view(await sampler(['m1', 'm2']).sample(problemId, messages, 6));
-    const bodies = server.log.map((entry) => entry.body);
-    server.reset();
+    const bodies = local.server.log.map((entry) => entry.body);
+    local.server.reset();
     expect(view(await sampler(['m1', 'm2']).sample(problemId, messages, 6))).toEqual(first);
-    expect(server.log.map((entry) => entry.body).sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)))).toEqual(bodies.sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b))));
+    expect(local.server.log.map((entry) => entry.body).sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)))).toEqual(bodies.sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b))));
   });
 
   test('firstIndex numbers the samples on from an earlier count, and cached samples make no request', async () => {
     const problems = sampler(['m1']);
     await problems.sample('p', messages, 2);
-    expect(server.requests).toBe(1);
+    expect(local.server.requests).toBe(1);
     const { samples } = await problems.sample('p', messages, 4);
     expect(samples.map((sample) => sample.index)).toEqual([0, 1, 2, 3]);
-    expect(server.requests).toBe(2);
-    expect((server.log.at(-1)!.body as { seed: number; n: number })).toMatchObject({ seed: SEED + 2, n: 2 });
+    expect(local.server.requests).toBe(2);
+    expect((local.server.log.at(-1)!.body as { seed: number; n: number })).toMatchObject({ seed: SEED + 2, n: 2 });
     const more = await problems.sample('p', messages, 2, undefined, 4);
     expect(more.samples.map((sample) => sample.index)).toEqual([4, 5]);
   });
@@ -127,7 +99,7 @@ describe('routing', () => {
 
 describe('failures', () => {
   test('a model the endpoint does not know (404) is dropped for the run and its samples rerouted', async () => {
-    server.setOptions({ models: ['m1'] });
+    local.server.setOptions({ models: ['m1'] });
     const problems = sampler(['m1', 'm2']);
     const problemId = splitProblem(8);
     const { samples, failed } = await problems.sample(problemId, messages, 8);
@@ -141,15 +113,15 @@ describe('failures', () => {
     }
     for (const sample of moved) expect(sample.reroutes).toEqual([{ model: 'm2', code: 'http-404', message: expect.stringContaining('m2') }]);
     expect([...problems.droppedModels.keys()]).toEqual(['m2']);
-    expect(server.requestsByModel.m2).toBe(1);
+    expect(local.server.requestsByModel.m2).toBe(1);
 
     const again = await problems.sample(`${problemId}-b`, messages, 8);
     expect(again.samples.every((sample) => sample.model === 'm1')).toBe(true);
-    expect(server.requestsByModel.m2).toBe(1);
+    expect(local.server.requestsByModel.m2).toBe(1);
   });
 
   test('when every model is gone the run cannot go on', async () => {
-    server.setOptions({ models: ['other'] });
+    local.server.setOptions({ models: ['other'] });
     const error = await sampler(['m1', 'm2'])
       .sample('p', messages, 1)
       .catch((caught: unknown) => caught);
@@ -159,27 +131,27 @@ describe('failures', () => {
   });
 
   test('a refused key (401) stops the run instead of rerouting', async () => {
-    server.setOptions({ apiKey: 'secret' });
+    local.server.setOptions({ apiKey: 'secret' });
     const problems = sampler(['m1', 'm2']);
     const error = await problems.sample(problemRoutedTo('m1'), messages, 1).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(LlmRequestError);
     expect((error as LlmRequestError).failure.status).toBe(401);
-    expect(server.requests).toBe(1);
+    expect(local.server.requests).toBe(1);
     expect(problems.droppedModels.size).toBe(0);
   });
 
   test('no credits stops the run instead of rerouting', async () => {
-    server.setOptions({ script: ['429-insufficient-quota'] });
+    local.server.setOptions({ script: ['429-insufficient-quota'] });
     const error = await sampler(['m1', 'm2'])
       .sample(problemRoutedTo('m1'), messages, 1)
       .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(LlmRequestError);
     expect((error as LlmRequestError).code).toBe('BUDGET_EXCEEDED');
-    expect(server.requests).toBe(1);
+    expect(local.server.requests).toBe(1);
   });
 
   test('a sample whose model fails for good goes to another model, which is not dropped', async () => {
-    server.setOptions({ script: ['500'] });
+    local.server.setOptions({ script: ['500'] });
     const problems = sampler(['m1', 'm2']);
     const problemId = problemRoutedTo('m2');
     const { samples, failed } = await problems.sample(problemId, messages, 1);
@@ -191,7 +163,7 @@ describe('failures', () => {
   });
 
   test('a sample no model could give is reported as failed, and the run goes on', async () => {
-    server.setOptions({ script: ['500', null] });
+    local.server.setOptions({ script: ['500', null] });
     const problems = sampler(['m1']);
     const { samples, failed } = await problems.sample('p', messages, 1);
     expect(samples).toEqual([]);
@@ -208,7 +180,7 @@ describe('a failure next to a success', () => {
       const routes = [0, 1, 2].map((sampleIndex) => firstChoice(`g${index}`, sampleIndex)).join(',');
       if (routes === 'm1,m2,m1') problemId = `g${index}`;
     }
-    server.setOptions({
+    local.server.setOptions({
       responder: async (request) => {
         // m1's request for sample 0 fails at once (an empty answer is a failure); its request for sample 2 succeeds late.
         if (request.model === 'm1' && request.seed === SEED) return '';
@@ -227,10 +199,10 @@ describe('a failure next to a success', () => {
       expect(samples[0]!.reroutes.map((failure) => failure.model)).toEqual(['m1']);
       expect(samples[2]!.reroutes).toEqual([]);
       // Each sample was bought once: m1 twice (one failed), m2 for samples 1 and 0.
-      expect(server.log.filter((entry) => entry.model === 'm1')).toHaveLength(2);
-      expect(server.log.filter((entry) => entry.model === 'm2')).toHaveLength(2);
+      expect(local.server.log.filter((entry) => entry.model === 'm1')).toHaveLength(2);
+      expect(local.server.log.filter((entry) => entry.model === 'm2')).toHaveLength(2);
     } finally {
-      server.setOptions({ responder: undefined });
+      local.server.setOptions({ responder: undefined });
     }
   });
 });
