@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { z } from 'zod';
 import { InvalidConfigError } from '../src/core/errors.js';
 import { readConfigFile } from '../src/core/io/read-config.js';
+import { MIN_MEMORY_BYTES, parseDuration, parseSize } from '../src/core/units.js';
 import { ModelConfig, RunConfig } from '../src/core/schemas/run-config.js';
 
 /** The stage-1 modes of the code track: each has its own question prompt (seeds/prompts/question-<mode>.md). */
@@ -58,6 +59,11 @@ export const SandboxConfig = z.strictObject({
   docker_hosts: z.array(z.string()).default([]),
   concurrency: z.number().int().min(1).max(256).default(2),
 });
+
+/** The sandbox limits of one run, from the config's text values (errors name the config key). */
+export function sandboxLimitsOf(settings: z.infer<typeof SandboxConfig>): { cpuMs: number; memoryBytes: number } {
+  return { cpuMs: parseDuration('sandbox.timeout', settings.timeout), memoryBytes: parseSize('sandbox.memory', settings.memory, MIN_MEMORY_BYTES) };
+}
 
 /** The models of each role; roles without their own list use `solutions`. */
 export const PipelineModels = z.strictObject({

@@ -88,7 +88,8 @@ function readFixtures<T extends z.ZodType>(track: 'code' | 'math', schema: T, mo
     .flatMap((file) => readFixtureFile(file, schema).map((item) => ({ file, item })));
 }
 
-function readSeeds<T>(path: string, schema: z.ZodType<T>): Map<string, T> {
+/** A seed file's records by id. */
+export function readSeeds<T>(path: string, schema: z.ZodType<T>): Map<string, T> {
   const seeds = new Map<string, T>();
   for (const line of readFileSync(path, 'utf8').split('\n')) {
     if (line.trim() === '') continue;

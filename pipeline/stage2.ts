@@ -4,13 +4,12 @@ import { readJsonlLines } from '../src/core/io/read-jsonl.js';
 import { AtomicFile } from '../src/core/io/write-jsonl.js';
 import type { Verdict } from '../src/core/schemas/verdict.js';
 import type { ChatMessage } from '../src/llm/chat-client.js';
-import { MIN_MEMORY_BYTES, parseDuration, parseSize } from '../src/core/units.js';
 import { chooseBackend } from '../sandbox/index.js';
 import type { Sandbox } from '../sandbox/backend.js';
 import { createPythonInspector, type PythonInspector } from '../verifiers/code/python-inspector.js';
 import { createCodeVerifier } from '../verifiers/code/pytest-verifier.js';
 import { createMathPool, type MathPool } from '../verifiers/math/math-pool.js';
-import { runConfigFor } from './config.js';
+import { runConfigFor, sandboxLimitsOf } from './config.js';
 import { extractSolutionAndTests } from './extract.js';
 import { fillPrompt } from './prompts.js';
 import { difficultyOf, passAtK, Question } from './records.js';
@@ -64,7 +63,7 @@ async function openCodeVerifiers(context: StageContext): Promise<{ own: ReturnTy
   const chosen = await chooseBackend(settings.backend, settings.docker_hosts.length > 0 ? { dockerHosts: settings.docker_hosts } : {});
   const sandbox: Sandbox = await chosen.backend.open({ concurrency: settings.concurrency, ...(settings.docker_hosts.length > 0 ? { dockerHosts: settings.docker_hosts } : {}) });
   const inspector: PythonInspector = createPythonInspector();
-  const limits = { cpuMs: parseDuration('sandbox.timeout', settings.timeout), memoryBytes: parseSize('sandbox.memory', settings.memory, MIN_MEMORY_BYTES) };
+  const limits = sandboxLimitsOf(settings);
   return {
     own: createCodeVerifier({ sandbox, inspector, limits, coverage: settings.coverage }),
     cross: createCodeVerifier({ sandbox, inspector, limits }),

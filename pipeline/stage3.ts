@@ -7,8 +7,7 @@ import { exportFormats } from '../src/curation/export/formats/index.js';
 import { runExport } from '../src/curation/export/run-export.js';
 import { PairRulesOptions } from '../src/curation/pairs/pair-rules.js';
 import { runGeneration, type GenerationSummary } from '../src/generation/run-generation.js';
-import { MIN_MEMORY_BYTES, parseDuration, parseSize } from '../src/core/units.js';
-import { runConfigFor } from './config.js';
+import { runConfigFor, sandboxLimitsOf } from './config.js';
 import { section } from './extract.js';
 import { fillPrompt } from './prompts.js';
 import { Triplet } from './records.js';
@@ -129,7 +128,7 @@ export async function runStage3(context: StageContext): Promise<Stage3Summary> {
     verifiers: {
       sandbox: settings.backend,
       concurrency: settings.concurrency,
-      limits: { cpuMs: parseDuration('sandbox.timeout', settings.timeout), memoryBytes: parseSize('sandbox.memory', settings.memory, MIN_MEMORY_BYTES) },
+      limits: sandboxLimitsOf(settings),
       ...(settings.docker_hosts.length > 0 ? { dockerHosts: settings.docker_hosts } : {}),
     },
     ...(context.signal ? { signal: context.signal } : {}),

@@ -5,11 +5,12 @@
 // seed's gold answer. Prints one line per trial and response, ends with a count of label mismatches (exit 1 if any).
 //
 //   node --import tsx scripts/check-demo-fixtures.ts [fixture.yaml ...]
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { basename } from 'node:path';
 import { z } from 'zod';
 import { MathSeed } from '../pipeline/records.js';
-import { type CodeFixture, fixtureFiles, FixtureSchemas, type MathFixture, readFixtureFile } from '../pipeline/demo-cache.js';
+import type { Verdict } from '../src/core/schemas/verdict.js';
+import { type CodeFixture, fixtureFiles, FixtureSchemas, type MathFixture, readFixtureFile, readSeeds } from '../pipeline/demo-cache.js';
 import { extractFinalAnswer } from '../verifiers/math/extract-answer.js';
 import { openVerifiers } from '../verifiers/index.js';
 
@@ -20,9 +21,11 @@ const mismatch = (text: string) => {
   console.log(`  MISMATCH ${text}`);
 };
 
+/** `pass`, or the status and reason of anything else. */
+const statusOf = (verdict: Verdict | undefined) => (verdict === undefined ? 'none' : verdict.status === 'pass' ? 'pass' : `${verdict.status}:${verdict.reason}`);
+
 async function codeStatus(solution: string, tests: string): Promise<string> {
-  const verdict = await verifiers.check({ tests }, `\`\`\`python\n${solution}\n\`\`\``);
-  return verdict === undefined ? 'none' : verdict.status === 'pass' ? 'pass' : `${verdict.status}:${verdict.reason}`;
+  return statusOf(await verifiers.check({ tests }, `\`\`\`python\n${solution}\n\`\`\``));
 }
 
 async function checkCode(file: string, item: CodeFixture): Promise<void> {
@@ -60,8 +63,7 @@ async function checkCode(file: string, item: CodeFixture): Promise<void> {
         console.log(`  response ${style} ${index}: no correct trial to check it against`);
         continue;
       }
-      const verdict = await verifiers.check({ tests: reference }, response);
-      console.log(`  response ${style} ${index}: ${verdict?.status}${verdict?.status === 'pass' ? '' : `:${verdict?.reason}`}`);
+      console.log(`  response ${style} ${index}: ${statusOf(await verifiers.check({ tests: reference }, response))}`);
     }
   }
 }
@@ -69,7 +71,7 @@ async function checkCode(file: string, item: CodeFixture): Promise<void> {
 async function mathVerdict(response: string, gold: string | number): Promise<string> {
   const verdict = await verifiers.check({ answer: gold }, response);
   const found = extractFinalAnswer(response);
-  return `${verdict?.status}${verdict?.status === 'pass' ? '' : `:${verdict?.reason}`} (answer ${found.status === 'found' ? found.answer : found.status})`;
+  return `${statusOf(verdict)} (answer ${found.status === 'found' ? found.answer : found.status})`;
 }
 
 async function checkMath(file: string, item: MathFixture, seeds: Map<string, z.infer<typeof MathSeed>>): Promise<void> {
@@ -91,21 +93,9 @@ async function checkMath(file: string, item: MathFixture, seeds: Map<string, z.i
   for (const [index, response] of written.responses.entries()) console.log(`  synthesized response ${index}: ${await mathVerdict(response, majority)}`);
 }
 
-function seedsOf<T extends { id: string }>(paths: readonly string[], schema: z.ZodType<T>): Map<string, T> {
-  const seeds = new Map<string, T>();
-  for (const path of paths) {
-    for (const line of readFileSync(path, 'utf8').split('\n')) {
-      if (line.trim() === '') continue;
-      const seed = schema.parse(JSON.parse(line));
-      seeds.set(seed.id, seed);
-    }
-  }
-  return seeds;
-}
-
 const requested = process.argv.slice(2);
 const files = requested.length > 0 ? requested : [...fixtureFiles('code'), ...fixtureFiles('math')];
-const mathSeeds = seedsOf(existsSync('seeds/math/demo.jsonl') ? ['seeds/math/demo.jsonl'] : [], MathSeed as unknown as z.ZodType<z.infer<typeof MathSeed>>);
+const mathSeeds: Map<string, z.infer<typeof MathSeed>> = existsSync('seeds/math/demo.jsonl') ? readSeeds('seeds/math/demo.jsonl', MathSeed) : new Map();
 try {
   for (const file of files) {
     if (file.includes('/math/')) for (const item of readFixtureFile(file, FixtureSchemas.math.shape.items.element)) await checkMath(file, item as MathFixture, mathSeeds);

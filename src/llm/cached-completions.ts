@@ -145,7 +145,8 @@ export function createCompletionCaller(options: CompletionCallerOptions) {
     reservation.settle(paid);
     const spent = paid ?? 0;
     if (spent > 0) options.onSpend?.(spent);
-    if (caching) options.cache.putMany(samples.map((sample) => [keys.get(sample.index) ?? keyOf(target, messages, seed, sample.index), sample.response] as const));
+    // `samples` hashed the key of every index it sends here.
+    if (caching) options.cache.putMany(samples.map((sample) => [keys.get(sample.index)!, sample.response] as const));
     for (const sample of samples) {
       options.onTiming?.({ problemId: context.problemId, index: sample.index, model: target.config.id, cached: false, latencyMs, retries: result.retried.length, paidUsd: sample.costUsd ?? 0 });
     }
